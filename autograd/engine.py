@@ -1,0 +1,329 @@
+"""The backward engine: iterative topological order, gradient accumulation, hooks, freeing.
+
+Nodes are Function instances; an edge is ``(node, output_nr)`` or ``(leaf_tensor, 0)``. The order
+comes from an explicit-stack depth-first search (no recursion, so 100k-op chains are fine).
+Pending gradients live in a local dict; only leaves (and tensors that asked with ``retain_grad``)
+get ``.grad`` written.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from . import grad_mode
+from .tensor import Tensor
+
+
+def _topological_order(roots) -> list:
+    """Nodes reachable from ``roots`` in post-order (children first), without recursion."""
+    order = []
+    expanded = set()
+    done = set()
+    stack = list(roots)
+    while stack:
+        node = stack[-1]
+        if node in expanded:
+            stack.pop()
+            if node not in done:
+                done.add(node)
+                order.append(node)
+            continue
+        expanded.add(node)
+        for edge in node._edges:
+            if edge is not None:
+                target = edge[0]
+                if not isinstance(target, Tensor) and target not in expanded:
+                    stack.append(target)
+    return order
+
+
+def _as_root_grad(t: Tensor, g, index: int) -> Tensor:
+    if g is None:
+        if t.data.size != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        return Tensor._make(np.ones(t.shape, dtype=t.dtype), False, None)
+    if not isinstance(g, Tensor):
+        g = Tensor._make(np.asarray(g, dtype=t.dtype), False, None)
+    if g.shape != t.shape:
+        raise RuntimeError(
+            f"Mismatch in shape: grad_output[{index}] has a shape of {tuple(g.shape)} and "
+            f"output[{index}] has a shape of {tuple(t.shape)}.")
+    return g
+
+
+def _check_roots(tensors: Sequence[Tensor]) -> None:
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"backward: expected Tensors as outputs, got {type(t).__name__} at {i}")
+        if not t.requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn")
+
+
+def _sum_to(g: Tensor, shape: tuple) -> Tensor:
+    from .ops.shape import sum_to_shape
+    return sum_to_shape(g, shape)
+
+
+def _validate_user_grad(node, i: int, g, meta) -> Tensor:
+    """Check a gradient returned by a user Function against its input's shape and dtype."""
+    if not isinstance(g, Tensor):
+        g = Tensor._make(np.asarray(g), False, None)
+    shape, dtype = meta
+    if g.shape != shape:
+        try:
+            expandable = np.broadcast_shapes(shape, g.shape) == g.shape
+        except ValueError:
+            expandable = False
+        if not expandable:
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {i} - got "
+                f"{list(g.shape)} but expected shape compatible with {list(shape)}")
+        g = _sum_to(g, shape)
+    if g.dtype != dtype:
+        g = g.to(dtype)
+    return g
+
+
+def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Tensor], retain_graph: bool,
+                 create_graph: bool, inputs: Sequence[Tensor] | None = None,
+                 allow_unused: bool = False, accumulate: bool = True):
+    """Propagate ``root_grads`` from ``roots``. With ``inputs`` and ``accumulate=False``, return
+    their gradients instead of writing ``.grad`` (autograd.grad)."""
+    pending: dict = {}
+    leaf_grads: dict = {}
+    root_nodes = []
+    for t, g in zip(roots, root_grads):
+        node = t.grad_fn
+        if node is None:
+            key = id(t)
+            prev = leaf_grads.get(key)
+            g = Tensor._make(g.data.copy(), g.requires_grad, g.grad_fn) if g.grad_fn is None else g
+            leaf_grads[key] = (t, g if prev is None else (prev[1] + g))
+            continue
+        _send(pending, node, t._output_nr, g)
+        root_nodes.append(node)
+
+    capture = None
+    if inputs is not None:
+        capture = {}
+        for t in inputs:
+            if not isinstance(t, Tensor):
+                raise TypeError(f"grad: inputs must be Tensors, got {type(t).__name__}")
+            if not t.requires_grad:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            capture[(id(t.grad_fn), t._output_nr) if t.grad_fn is not None else (id(t), 0)] = None
+
+    order = _topological_order(root_nodes)
+    needed = None
+    if capture is not None:
+        needed = set()
+        for node in order:
+            for edge in node._edges:
+                if edge is not None and ((id(edge[0]), edge[1]) in capture
+                                         or id(edge[0]) in needed):
+                    needed.add(id(node))
+                    break
+
+    prev_mode = grad_mode.STATE.enabled
+    grad_mode.STATE.enabled = create_graph
+    try:
+        for node in reversed(order):
+            grads = pending.pop(node, None)
+            if grads is None:
+                continue
+            if node._pre_hooks is not None or node._retained is not None:
+                grads = _run_node_hooks(node, grads)
+            if capture is not None:
+                if node._n_outputs == 1:
+                    key = (id(node), 0)
+                    if key in capture:
+                        capture[key] = grads
+                else:
+                    for i, g in enumerate(grads):
+                        if (id(node), i) in capture:
+                            capture[(id(node), i)] = g
+                if id(node) not in needed:
+                    continue
+            _execute(node, grads, pending, leaf_grads, create_graph)
+            if not retain_graph:
+                node._release()
+    finally:
+        grad_mode.STATE.enabled = prev_mode
+
+    if capture is not None and not accumulate:
+        results = []
+        for t in inputs:
+            if t.grad_fn is None:
+                entry = leaf_grads.get(id(t))
+                g = entry[1] if entry is not None else None
+            else:
+                g = capture[(id(t.grad_fn), t._output_nr)]
+            if g is None and not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior.")
+            if g is not None and not create_graph and g.grad_fn is not None:
+                g = g.detach()
+            results.append(g)
+        return tuple(results)
+
+    wanted = None if capture is None else {id(t) for t in inputs if t.grad_fn is None}
+    for key, (leaf, g) in leaf_grads.items():
+        if wanted is not None and key not in wanted:
+            continue
+        _accumulate_leaf(leaf, g, create_graph)
+    return None
+
+
+def _send(pending: dict, node, nr: int, g: Tensor) -> None:
+    if node._n_outputs == 1:
+        prev = pending.get(node)
+        pending[node] = g if prev is None else prev + g
+        return
+    slots = pending.get(node)
+    if slots is None:
+        slots = pending[node] = [None] * node._n_outputs
+    prev = slots[nr]
+    slots[nr] = g if prev is None else prev + g
+
+
+def _run_node_hooks(node, grads):
+    multi = node._n_outputs != 1
+    as_list = list(grads) if multi else [grads]
+    for nr, hook in list(node._pre_hooks or ()):
+        if as_list[nr] is None:
+            continue
+        new = hook(as_list[nr])
+        if new is not None:
+            as_list[nr] = new
+    if node._retained is not None:
+        for nr, ref in node._retained:
+            t = ref()
+            if t is not None and as_list[nr] is not None:
+                g = as_list[nr]
+                if not grad_mode.STATE.enabled:
+                    g = g.detach()
+                t.grad = g if t.grad is None else t.grad + g
+    return as_list if multi else as_list[0]
+
+
+def _execute(node, grads, pending: dict, leaf_grads: dict, create_graph: bool) -> None:
+    multi = node._n_outputs != 1
+    if multi:
+        if node.materialize_grads:
+            grads = [g if g is not None else Tensor._make(np.zeros(s, d), False, None)
+                     for g, (s, d) in zip(grads, node._out_meta)]
+        result = node.backward(node, *grads)
+    else:
+        result = node.backward(node, grads)
+    if type(result) is not tuple:
+        result = (result,)
+    edges = node._edges
+    if not node._builtin:
+        result = _check_user_result(node, result, edges)
+    if create_graph and node.once_differentiable:
+        result = tuple(_poison(g) if g is not None else None for g in result)
+    for edge, g in zip(edges, result):
+        if edge is None or g is None:
+            continue
+        target = edge[0]
+        if isinstance(target, Tensor):
+            key = id(target)
+            prev = leaf_grads.get(key)
+            leaf_grads[key] = (target, g if prev is None else prev[1] + g)
+        else:
+            _send(pending, target, edge[1], g)
+
+
+def _check_user_result(node, result, edges):
+    n = len(edges)
+    if len(result) < n or any(r is not None for r in result[n:]):
+        raise RuntimeError(
+            f"function {node.name()} returned an incorrect number of gradients "
+            f"(expected {n}, got {len(result)})")
+    checked = []
+    for i, (g, edge) in enumerate(zip(result, edges)):
+        if g is None or edge is None:
+            checked.append(None)
+        else:
+            checked.append(_validate_user_grad(node, i, g, node._input_meta[i]))
+    return tuple(checked)
+
+
+def _poison(g: Tensor) -> Tensor:
+    from .function import Function
+
+    class OnceDifferentiableError(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.data
+
+        @staticmethod
+        def backward(ctx, grad):
+            raise RuntimeError(
+                "trying to differentiate twice a function that was marked with "
+                "@once_differentiable")
+
+    return OnceDifferentiableError.apply(g)
+
+
+def _accumulate_leaf(leaf: Tensor, g: Tensor, create_graph: bool) -> None:
+    if leaf._hooks:
+        for hook in list(leaf._hooks):
+            new = hook(g)
+            if new is not None:
+                g = new
+    if not create_graph and g.grad_fn is not None:
+        g = g.detach()
+    if g.dtype != leaf.dtype:
+        g = g.to(leaf.dtype)
+    current = leaf.grad
+    if current is None:
+        data = g.data
+        if not create_graph and (not data.flags.writeable or data.base is not None):
+            g = Tensor._make(np.array(data, copy=True), False, None)
+        leaf.grad = g
+    elif create_graph or current.requires_grad:
+        leaf.grad = current + g
+    else:
+        np.add(current.data, g.data, out=current.data)
+
+
+def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs: Iterable[Tensor] | None = None) -> None:
+    """Accumulate gradients of ``tensors`` into leaves' ``.grad`` (torch.autograd.backward)."""
+    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if grad_tensors is None or isinstance(grad_tensors, Tensor):
+        grad_tensors = [grad_tensors] * len(tensors) if grad_tensors is None else [grad_tensors]
+    _check_roots(tensors)
+    grads = [_as_root_grad(t, g, i) for i, (t, g) in enumerate(zip(tensors, grad_tensors))]
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is not None:
+        inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
+         create_graph: bool = False, allow_unused: bool = False,
+         materialize_grads: bool = False) -> tuple:
+    """Gradients of ``outputs`` with respect to ``inputs``, without touching ``.grad``
+    (torch.autograd.grad)."""
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = [inputs] if single else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs] * len(outputs) if grad_outputs is None else [grad_outputs]
+    _check_roots(outputs)
+    grads = [_as_root_grad(t, g, i) for i, (t, g) in enumerate(zip(outputs, grad_outputs))]
+    if retain_graph is None:
+        retain_graph = create_graph
+    result = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs,
+                          allow_unused=allow_unused or materialize_grads, accumulate=False)
+    if materialize_grads:
+        result = tuple(g if g is not None else Tensor._make(np.zeros(t.shape, t.dtype), False, None)
+                       for g, t in zip(result, inputs))
+    return result

@@ -1,0 +1,114 @@
+"""What every built-in op shares: the Op base class and operand preparation."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..function import Function
+from ..tensor import Tensor
+
+
+class Op(Function):
+    """A built-in Function: forward reads ``x.data`` arrays, backward is written in Tensor ops."""
+
+    _builtin = True
+
+
+def const(array) -> Tensor:
+    """Wrap an array as a constant tensor (no graph)."""
+    return Tensor._make(array if isinstance(array, np.ndarray) else np.asarray(array), False, None)
+
+
+def to_tensor(x, dtype=None) -> Tensor:
+    """Tensors pass through; arrays, lists and numbers become constant tensors."""
+    if isinstance(x, Tensor):
+        return x
+    from ..creation import as_array
+
+    return Tensor._make(np.asarray(as_array(x, dtype)), False, None)
+
+
+def _is_scalar(x) -> bool:
+    return isinstance(x, (int, float, bool, np.number, np.bool_))
+
+
+def broadcast_check(op: str, a: Tensor, b: Tensor) -> None:
+    if a.data.shape != b.data.shape:
+        try:
+            np.broadcast_shapes(a.data.shape, b.data.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"{op}: shapes {tuple(a.shape)} and {tuple(b.shape)} are not broadcastable "
+                f"(sizes must match or be 1 in every trailing dimension)") from None
+
+
+def binary_operands(op: str, a, b):
+    """Apply torch's type promotion to the operands of a binary op.
+
+    Python scalars stay Python scalars (numpy treats them as weak, as torch does) unless they are
+    of a higher kind than the tensor (int tensor * 0.5), in which case the tensor is cast.
+    """
+    ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+    if ta and tb:
+        da, db = a.data.dtype, b.data.dtype
+        if da is not db and da != db:
+            target = dtypes.result_type(a, b)
+            if da != target:
+                a = a.to(target)
+            if db != target:
+                b = b.to(target)
+        broadcast_check(op, a, b)
+        return a, b
+    if ta:
+        return _with_scalar(op, a, b), (b if _is_scalar(b) else _scalar_tensor(op, a, b))
+    if tb:
+        return (a if _is_scalar(a) else _scalar_tensor(op, b, a)), _with_scalar(op, b, a)
+    raise TypeError(f"{op}: expected at least one Tensor, got {type(a).__name__} and "
+                    f"{type(b).__name__}")
+
+
+def _with_scalar(op: str, t: Tensor, s) -> Tensor:
+    if not _is_scalar(s):
+        return t
+    cat_t = dtypes._category(t.data.dtype)
+    cat_s = dtypes._scalar_category(s)
+    if cat_s > cat_t:
+        return t.to(dtypes.get_default_dtype() if cat_s == 2 else dtypes.int64)
+    return t
+
+
+def _scalar_tensor(op: str, t: Tensor, other):
+    if isinstance(other, (np.ndarray, list, tuple)):
+        other = to_tensor(other)
+        _, other = binary_operands(op, t, other) if isinstance(t, Tensor) else (t, other)
+        return other
+    raise TypeError(f"{op}: unsupported operand type {type(other).__name__} with a Tensor")
+
+
+def float_operand(x: Tensor) -> Tensor:
+    """Integer and bool inputs of floating ops are promoted to the default float, like torch."""
+    if x.data.dtype.kind not in "fc":
+        return x.to(dtypes.get_default_dtype())
+    return x
+
+
+def norm_dim(dim: int, ndim: int, op: str) -> int:
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(
+            f"{op}: Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+            f"but got {dim})")
+    return dim % n
+
+
+def norm_dims(dim, ndim: int, op: str) -> tuple:
+    """Normalise None / int / tuple of dims to a sorted tuple of non-negative axes."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, (int, np.integer)):
+        return (norm_dim(int(dim), ndim, op),)
+    dims = tuple(norm_dim(int(d), ndim, op) for d in dim)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError(f"{op}: dim {tuple(dim)} appears multiple times in the list of dims")
+    return tuple(sorted(dims)) if dims else tuple(range(ndim))
