@@ -6,7 +6,8 @@ from . import dtypes
 from .dtypes import (bool_ as bool, double, float, float16, float32, float64, get_default_dtype,
                      half, int, int8, int16, int32, int64, long, set_default_dtype, short, uint8)
 from .tensor import Tensor, device
-from .function import Function
+from .function import Function, once_differentiable
+from . import function
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .engine import backward, grad
 from . import ops

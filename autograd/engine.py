@@ -212,19 +212,23 @@ def _run_node_hooks(node, grads):
 
 def _execute(node, grads, pending: dict, leaf_grads: dict, create_graph: bool) -> None:
     multi = node._n_outputs != 1
-    if multi:
-        if node.materialize_grads:
-            grads = [g if g is not None else Tensor._make(np.zeros(s, d), False, None)
-                     for g, (s, d) in zip(grads, node._out_meta)]
-        result = node.backward(node, *grads)
-    else:
-        result = node.backward(node, grads)
+    if multi and node.materialize_grads:
+        grads = [g if g is not None else Tensor._make(np.zeros(s, d), False, None)
+                 for g, (s, d) in zip(grads, node._out_meta)]
+    once = create_graph and node.once_differentiable
+    if once:
+        grad_mode.STATE.enabled = False
+    try:
+        result = node.backward(node, *grads) if multi else node.backward(node, grads)
+    finally:
+        if once:
+            grad_mode.STATE.enabled = True
     if type(result) is not tuple:
         result = (result,)
     edges = node._edges
     if not node._builtin:
         result = _check_user_result(node, result, edges)
-    if create_graph and node.once_differentiable:
+    if once:
         result = tuple(_poison(g) if g is not None else None for g in result)
     for edge, g in zip(edges, result):
         if edge is None or g is None:

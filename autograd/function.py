@@ -56,8 +56,15 @@ class Function:
     # Built-in ops read arrays in forward and are trusted to return correctly shaped gradients;
     # user subclasses run forward under no_grad and have their gradients' shapes checked.
     _builtin = False
-    # Set by mark_once_differentiable-style ops whose backward is not itself differentiable.
+    # True when backward is decorated with @once_differentiable (set per class below).
     once_differentiable = False
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        backward = cls.__dict__.get("backward")
+        if backward is not None:
+            fn = backward.__func__ if isinstance(backward, staticmethod) else backward
+            cls.once_differentiable = getattr(fn, "_once_differentiable", False)
 
     def __init__(self) -> None:
         self._edges = ()
@@ -286,3 +293,10 @@ class _RemovableHandle:
             self._list.remove(self._item)
         except ValueError:
             pass
+
+
+def once_differentiable(backward):
+    """Mark a backward as not differentiable itself (torch.autograd.function.once_differentiable):
+    it runs without recording, and differentiating its result again raises a clear error."""
+    backward._once_differentiable = True
+    return backward
