@@ -229,7 +229,7 @@ def _execute(node, grads, pending: dict, leaf_grads: dict, create_graph: bool) -
     if not node._builtin:
         result = _check_user_result(node, result, edges)
     if once:
-        result = tuple(_poison(g) if g is not None else None for g in result)
+        result = tuple(_poison(g, edges) if g is not None else None for g in result)
     for edge, g in zip(edges, result):
         if edge is None or g is None:
             continue
@@ -257,21 +257,34 @@ def _check_user_result(node, result, edges):
     return tuple(checked)
 
 
-def _poison(g: Tensor) -> Tensor:
-    from .function import Function
+class _OnceDifferentiableBackward:
+    """Stands where a once-differentiable backward produced a gradient; differentiating it
+    again raises."""
 
-    class OnceDifferentiableError(Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x.data
+    _n_outputs = 1
+    _pre_hooks = None
+    _retained = None
+    _builtin = True
+    once_differentiable = False
+    materialize_grads = True
 
-        @staticmethod
-        def backward(ctx, grad):
-            raise RuntimeError(
-                "trying to differentiate twice a function that was marked with "
-                "@once_differentiable")
+    def __init__(self, edges) -> None:
+        self._edges = edges
 
-    return OnceDifferentiableError.apply(g)
+    def name(self) -> str:
+        return "OnceDifferentiableBackward"
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError(
+            "trying to differentiate twice a function that was marked with @once_differentiable")
+
+    def _release(self) -> None:
+        pass
+
+
+def _poison(g: Tensor, edges) -> Tensor:
+    return Tensor._make(g.data, True, _OnceDifferentiableBackward(edges))
 
 
 def _accumulate_leaf(leaf: Tensor, g: Tensor, create_graph: bool) -> None:

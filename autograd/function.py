@@ -238,7 +238,7 @@ class Function:
                 self._out_data = data
                 self._out_version = 0
                 self._out_ref = weakref.ref(result)
-                if isinstance(item, Tensor):
+                if item is not data:
                     self._saved = tuple(data if s is item else s for s in self._saved)
                 break
 

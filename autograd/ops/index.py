@@ -128,12 +128,16 @@ def setitem(self: Tensor, idx, value) -> None:
     v = value if isinstance(value, Tensor) else const(np.asarray(value, dtype=self.dtype))
     if v.dtype != self.dtype:
         v = v.to(self.dtype)
+    target = self.data[idx].shape
+    while v.ndim > len(target) and v.shape[0] == 1:
+        v = v.reshape(v.shape[1:])  # torch drops leading size-1 dims of the value
     try:
-        np.broadcast_shapes(self.data[idx].shape, v.shape)
+        fits = np.broadcast_shapes(target, v.shape) == target
     except ValueError:
+        fits = False
+    if not fits:
         raise RuntimeError(f"index_put: shape mismatch: value tensor of shape {tuple(v.shape)} "
-                           f"cannot be broadcast to indexing result of shape "
-                           f"{tuple(self.data[idx].shape)}") from None
+                           f"cannot be broadcast to indexing result of shape {tuple(target)}")
     self._check_inplace("index_put_")
     from .. import grad_mode
 

@@ -21,6 +21,8 @@ CASES = [
     OpCase("exp", lambda L, a: a.exp(), [(2, 3)]),
     OpCase("log", lambda L, a: L.log(a), [(2, 3)], domain="positive"),
     OpCase("tanh", lambda L, a: L.tanh(a), [(5,)]),
+    OpCase("tanh-0d", lambda L, a: (a * a).sum().tanh(), [(3,)]),
+    OpCase("exp-0d", lambda L, a: a.exp(), [()]),
     OpCase("sigmoid", lambda L, a: L.sigmoid(a), [(2, 3)]),
     OpCase("relu", lambda L, a: L.relu(a), [(3, 4)], domain="distinct"),
     OpCase("where", lambda L, a, b: L.where(a > 0, a, b), [(3, 4), (4,)], domain="distinct"),
