@@ -149,7 +149,17 @@ def arange(start, end=None, step=1, dtype=None, device=None,
 
 def linspace(start, end, steps: builtins.int, dtype=None, device=None,
              requires_grad: builtins.bool = False) -> Tensor:
-    return _new(np.linspace(start, end, steps).astype(dtypes.as_dtype(dtype)), requires_grad)
+    """Evenly spaced values from start to end, computed as torch does (torch.linspace)."""
+    dt = dtypes.as_dtype(dtype)
+    if steps == 1:
+        return _new(np.full(1, start, dt), requires_grad)
+    work = dt if dt.kind == "f" else np.dtype(np.float64)
+    start_w, end_w = work.type(start), work.type(end)
+    step = (end_w - start_w) / work.type(steps - 1)
+    i = np.arange(steps, dtype=work)
+    half = steps // 2
+    arr = np.where(i < half, start_w + step * i, end_w - step * (work.type(steps - 1) - i))
+    return _new(arr.astype(dt), requires_grad)
 
 
 def logspace(start, end, steps: builtins.int, base: builtins.float = 10.0, dtype=None,
