@@ -140,7 +140,8 @@ def arange(start, end=None, step=1, dtype=None, device=None,
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     if dtype is None:
         dtype = (dtypes.get_default_dtype()
-                 if any(isinstance(v, (builtins.float, np.floating)) for v in vals) else dtypes.int64)
+                 if any(isinstance(v, (builtins.float, np.floating)) for v in vals)
+                 else dtypes.int64)
     dtype = dtypes.as_dtype(dtype)
     n = builtins.max(0, math.ceil((vals[1] - vals[0]) / vals[2]))
     arr = (vals[0] + np.arange(n, dtype=np.float64) * vals[2]).astype(dtype)
@@ -279,13 +280,15 @@ def multinomial(probs: Tensor, num_samples: builtins.int, replacement: builtins.
     p = np.asarray(probs.data, dtype=np.float64)
     rows = p.reshape(-1, p.shape[-1])
     if np.any(rows < 0) or not np.all(np.isfinite(rows)):
-        raise RuntimeError("multinomial: probability tensor contains either inf, nan or element < 0")
+        raise RuntimeError(
+            "multinomial: probability tensor contains either inf, nan or element < 0")
     rng = rng_of(generator)
     out = np.empty((rows.shape[0], num_samples), dtype=np.int64)
     for i, row in enumerate(rows):
         total = row.sum()
         if total <= 0:
-            raise RuntimeError("multinomial: invalid multinomial distribution (sum of probabilities <= 0)")
+            raise RuntimeError(
+                "multinomial: invalid multinomial distribution (sum of probabilities <= 0)")
         if not replacement and num_samples > np.count_nonzero(row):
             raise RuntimeError("multinomial: cannot sample n_sample > prob_dist.size(-1) samples "
                                "without replacement")

@@ -12,7 +12,7 @@ class Generator:
         self._seed = 67280421310721
         self._rng = np.random.default_rng(self._seed)
 
-    def manual_seed(self, seed: int) -> "Generator":
+    def manual_seed(self, seed: int) -> Generator:
         self._seed = int(seed)
         self._rng = np.random.default_rng(self._seed)
         return self
@@ -33,7 +33,7 @@ class Generator:
         raw = b"".join(int(w).to_bytes(16, "little") for w in words)
         return Tensor._make(np.frombuffer(raw, dtype=np.uint8).copy(), False, None)
 
-    def set_state(self, new_state) -> "Generator":
+    def set_state(self, new_state) -> Generator:
         raw = bytes(np.asarray(new_state.data if hasattr(new_state, "data") else new_state,
                                dtype=np.uint8))
         words = [int.from_bytes(raw[i:i + 16], "little") for i in range(0, 64, 16)]

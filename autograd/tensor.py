@@ -23,7 +23,8 @@ class device:
             type, index = type.type, type.index
         name = str(type).split(":")[0]
         if name != "cpu":
-            raise RuntimeError(f"device '{type}' is not available: this library runs on the CPU only")
+            raise RuntimeError(
+                f"device '{type}' is not available: this library runs on the CPU only")
         self.type = "cpu"
         self.index = index
 
@@ -65,7 +66,7 @@ class Tensor:
             self.requires_grad_(True)
 
     @staticmethod
-    def _make(data: np.ndarray, requires_grad: bool, grad_fn) -> "Tensor":
+    def _make(data: np.ndarray, requires_grad: bool, grad_fn) -> Tensor:
         t = object.__new__(Tensor)
         t.data = data
         t.grad = None
@@ -141,7 +142,7 @@ class Tensor:
     def is_contiguous(self) -> bool:
         return bool(self.data.flags.c_contiguous)
 
-    def contiguous(self) -> "Tensor":
+    def contiguous(self) -> Tensor:
         """Arrays are kept usable as they are; returns self (torch.Tensor.contiguous)."""
         return self
 
@@ -182,7 +183,8 @@ class Tensor:
 
     def __index__(self) -> int:
         if self.data.dtype.kind not in "iub":
-            raise TypeError("only integer tensors of a single element can be converted to an index")
+            raise TypeError(
+                "only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
     def __bool__(self) -> bool:
@@ -228,7 +230,7 @@ class Tensor:
         return new
 
     # ---------------------------------------------------------------- dtype / device
-    def to(self, *args, **kwargs) -> "Tensor":
+    def to(self, *args, **kwargs) -> Tensor:
         """Convert dtype (device arguments other than 'cpu' are refused) (torch.Tensor.to)."""
         dtype = kwargs.pop("dtype", None)
         copy = kwargs.pop("copy", False)
@@ -239,7 +241,7 @@ class Tensor:
         for a in args:
             if isinstance(a, Tensor):
                 dtype = a.dtype
-            elif isinstance(a, (str, device)) and (isinstance(a, device) or a not in dtypes._ALIASES):
+            elif isinstance(a, device) or (isinstance(a, str) and a not in dtypes._ALIASES):
                 dev = a
             else:
                 dtype = a
@@ -258,44 +260,44 @@ class Tensor:
             return f"autograd.{_TYPE_NAMES.get(self.dtype.name, self.dtype.name)}"
         return self.to(dtype)
 
-    def float(self) -> "Tensor":
+    def float(self) -> Tensor:
         return self.to(dtypes.float32)
 
-    def double(self) -> "Tensor":
+    def double(self) -> Tensor:
         return self.to(dtypes.float64)
 
-    def half(self) -> "Tensor":
+    def half(self) -> Tensor:
         return self.to(dtypes.float16)
 
-    def long(self) -> "Tensor":
+    def long(self) -> Tensor:
         return self.to(dtypes.int64)
 
-    def int(self) -> "Tensor":
+    def int(self) -> Tensor:
         return self.to(dtypes.int32)
 
-    def bool(self) -> "Tensor":
+    def bool(self) -> Tensor:
         return self.to(dtypes.bool_)
 
-    def type_as(self, other: "Tensor") -> "Tensor":
+    def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)
 
-    def cpu(self) -> "Tensor":
+    def cpu(self) -> Tensor:
         return self
 
     def cuda(self, *args, **kwargs):
         raise RuntimeError("CUDA is not available: this library runs on the CPU only")
 
     # ---------------------------------------------------------------- autograd
-    def detach(self) -> "Tensor":
+    def detach(self) -> Tensor:
         """A tensor sharing the data, cut from the graph (torch.Tensor.detach)."""
         return Tensor._make(self.data, False, None)
 
-    def detach_(self) -> "Tensor":
+    def detach_(self) -> Tensor:
         self.grad_fn = None
         self.requires_grad = False
         return self
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Mark a leaf as needing its gradient (torch.Tensor.requires_grad_)."""
         if self.grad_fn is not None:
             if not requires_grad:
@@ -359,7 +361,7 @@ class Tensor:
             raise RuntimeError(
                 f"{op}: a leaf Variable that requires grad is being used in an in-place operation.")
 
-    def _assign(self, result: "Tensor", op: str) -> "Tensor":
+    def _assign(self, result: Tensor, op: str) -> Tensor:
         """Make ``self`` hold ``result`` (computed out of place), as an in-place op would."""
         if result.dtype != self.data.dtype:
             if not np.can_cast(result.dtype, self.data.dtype, casting="same_kind"):
@@ -410,7 +412,8 @@ def _check_dim(dim: int, ndim: int, op: str) -> int:
     lo, hi = -max(ndim, 1), max(ndim, 1) - 1
     if not lo <= dim <= hi:
         raise IndexError(
-            f"{op}: Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})")
+            f"{op}: Dimension out of range (expected to be in range of [{lo}, {hi}], "
+            f"but got {dim})")
     return dim % max(ndim, 1)
 
 

@@ -1,4 +1,5 @@
-"""The engine: ordering, accumulation, freeing, hooks, grad modes, higher order, custom Functions."""
+"""The engine: ordering, accumulation, freeing, hooks, grad modes, higher order and custom
+Functions."""
 
 import gc
 import tracemalloc

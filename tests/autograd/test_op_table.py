@@ -11,8 +11,9 @@ import autograd
 import autograd.ops
 from autograd.ops._base import Op
 from tests.autograd import cases_core
-from tests.helpers.optable import (check_float32, check_gradients, check_parity, node_types)
+from tests.helpers.optable import check_float32, check_gradients, check_parity, node_types
 from tests.helpers.torch_ref import need_torch
+
 
 def _load_cases():
     """Every CASES list in tests/autograd/cases_*.py."""

@@ -7,8 +7,8 @@ checks that the two libraries agree on names and signatures too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
