@@ -1,0 +1,53 @@
+"""Parameter: a Tensor that a Module registers as learnable (torch.nn.Parameter)."""
+
+from __future__ import annotations
+
+import autograd
+from autograd import Tensor
+
+
+class Parameter(Tensor):
+    """A leaf Tensor registered by Modules on attribute assignment (torch.nn.Parameter).
+
+    It shares the array of the tensor it wraps and requires grad by default.
+    """
+
+    def __init__(self, data=None, requires_grad: bool = True) -> None:
+        if data is None:
+            data = autograd.empty(0)
+        source = data if isinstance(data, Tensor) else autograd.as_tensor(data)
+        self.data = source.data
+        self.grad = None
+        self.requires_grad = False
+        self.grad_fn = None
+        self._version = 0
+        self._output_nr = 0
+        self._hooks = None
+        if requires_grad:
+            self.requires_grad_(True)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild_parameter, (self.data, self.requires_grad))
+
+
+def _rebuild_parameter(data, requires_grad: bool) -> Parameter:
+    return Parameter(autograd.from_numpy(data), requires_grad)
+
+
+class Buffer(Tensor):
+    """A tensor marked to be registered as a buffer on assignment (torch.nn.Buffer)."""
+
+    def __init__(self, data=None, *, persistent: bool = True) -> None:
+        source = autograd.empty(0) if data is None else (
+            data if isinstance(data, Tensor) else autograd.as_tensor(data))
+        self.data = source.data
+        self.grad = None
+        self.requires_grad = False
+        self.grad_fn = None
+        self._version = 0
+        self._output_nr = 0
+        self._hooks = None
+        self.persistent = persistent
