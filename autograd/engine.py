@@ -16,6 +16,11 @@ from . import grad_mode
 from .tensor import Tensor
 
 
+# While autograd.debug.detect_anomaly is active: ``hook(node, grads, multi)`` runs the node's
+# backward and checks its result (names the op and its creation line on NaN/Inf or errors).
+_backward_hook = None
+
+
 def _topological_order(roots) -> list:
     """Nodes reachable from ``roots`` in post-order (children first), without recursion."""
     order = []
@@ -219,7 +224,10 @@ def _execute(node, grads, pending: dict, leaf_grads: dict, create_graph: bool) -
     if once:
         grad_mode.STATE.enabled = False
     try:
-        result = node.backward(node, *grads) if multi else node.backward(node, grads)
+        if _backward_hook is None:
+            result = node.backward(node, *grads) if multi else node.backward(node, grads)
+        else:
+            result = _backward_hook(node, grads, multi)
     finally:
         if once:
             grad_mode.STATE.enabled = True

@@ -22,6 +22,11 @@ _FREED_MESSAGE = (
     "graph a second time or if you need to access saved tensors after calling backward."
 )
 
+# While autograd.debug.detect_anomaly or autograd.viz recording is active, this holds a callable
+# ``hook(cls, args)`` that Function.apply delegates to (it clears the hook, calls apply again and
+# annotates the new node). Unset, it costs apply one global read.
+_apply_hook = None
+
 _INPLACE_MESSAGE = (
     "one of the variables needed for gradient computation has been modified by an inplace "
     "operation: [{dtype} {shape}] is at version {now}; expected version {then} instead. "
@@ -181,6 +186,8 @@ class Function:
 
     @classmethod
     def apply(cls, *args):
+        if _apply_hook is not None:
+            return _apply_hook(cls, args)
         ctx = cls()
         record = False
         if grad_mode.STATE.enabled:
