@@ -1,0 +1,289 @@
+"""Activation functions (torch.nn.functional.relu, gelu, softmax, ...).
+
+The elementwise primitives with their own gradients (gelu, silu, elu, softplus, leaky_relu,
+hardtanh, mish) live in autograd's ops; everything here is either a thin torch-signature wrapper
+around them or a composition of Tensor ops. ``inplace=True`` writes the result into the input
+with ``copy_``, so autograd still sees the in-place update.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import autograd
+from autograd import Tensor
+from autograd.ops import elementwise as _ops
+
+__all__ = ["relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "prelu", "rrelu", "rrelu_",
+           "elu", "elu_", "selu", "selu_", "celu", "celu_", "gelu", "silu", "mish", "sigmoid",
+           "tanh", "hardtanh", "hardtanh_", "hardsigmoid", "hardswish", "softplus", "softsign",
+           "softmax", "log_softmax", "softmin", "threshold", "threshold_", "logsigmoid", "glu",
+           "tanhshrink", "softshrink", "hardshrink"]
+
+# SELU's constants (Klambauer et al.), as in torch
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _finish(input: Tensor, result: Tensor, inplace: bool) -> Tensor:
+    return input.copy_(result) if inplace else result
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """max(0, x) (torch.nn.functional.relu)."""
+    return _finish(input, _ops.relu(input), inplace)
+
+
+def relu_(input: Tensor) -> Tensor:
+    """In-place relu (torch.nn.functional.relu_)."""
+    return relu(input, inplace=True)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """min(max(0, x), 6) (torch.nn.functional.relu6)."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> Tensor:
+    """x clipped to [min_val, max_val] (torch.nn.functional.hardtanh)."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _finish(input, _ops.hardtanh(input, min_val, max_val), inplace)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """In-place hardtanh (torch.nn.functional.hardtanh_)."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x for x > 0, negative_slope * x otherwise (torch.nn.functional.leaky_relu)."""
+    return _finish(input, _ops.leaky_relu(input, negative_slope), inplace)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """In-place leaky_relu (torch.nn.functional.leaky_relu_)."""
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """leaky_relu with a learnable slope, one per channel (dim 1) or shared
+    (torch.nn.functional.prelu)."""
+    if weight.numel() != 1:
+        channels = input.shape[1] if input.dim() >= 2 else (input.shape[0] if input.dim() else 1)
+        if weight.dim() != 1 or weight.numel() != channels:
+            raise RuntimeError(
+                f"prelu: Mismatch of parameter numbers and input channel size. Found parameter "
+                f"numbers = {weight.numel()} and channel size = {channels} (input shape "
+                f"{tuple(input.shape)}).")
+        if input.dim() >= 2:
+            weight = weight.reshape(1, -1, *([1] * (input.dim() - 2)))
+    elif input.dim() > 0:
+        weight = weight.reshape(())
+    return autograd.where(input > 0, input, weight * input)
+
+
+def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+          training: bool = False, inplace: bool = False) -> Tensor:
+    """Leaky ReLU with slopes drawn from U(lower, upper) while training and their mean otherwise
+    (torch.nn.functional.rrelu)."""
+    if training:
+        slope = autograd.rand(*input.shape, dtype=input.dtype) * (upper - lower) + lower
+        return _finish(input, autograd.where(input >= 0, input, input * slope), inplace)
+    return leaky_relu(input, (lower + upper) / 2, inplace)
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+           training: bool = False) -> Tensor:
+    """In-place rrelu (torch.nn.functional.rrelu_)."""
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x for x > 0, alpha (exp(x) - 1) otherwise (torch.nn.functional.elu)."""
+    return _finish(input, _ops.elu(input, alpha), inplace)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """In-place elu (torch.nn.functional.elu_)."""
+    return elu(input, alpha, inplace=True)
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """scale * elu(x, alpha) with the self-normalising constants (torch.nn.functional.selu)."""
+    return _finish(input, _ops.elu(input, _SELU_ALPHA) * _SELU_SCALE, inplace)
+
+
+def selu_(input: Tensor) -> Tensor:
+    """In-place selu (torch.nn.functional.selu_)."""
+    return selu(input, inplace=True)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """max(0, x) + min(0, alpha (exp(x / alpha) - 1)) = alpha * elu(x / alpha)
+    (torch.nn.functional.celu)."""
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: celu with alpha = 0")
+    return _finish(input, _ops.elu(input / alpha, 1.0) * alpha, inplace)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """In-place celu (torch.nn.functional.celu_)."""
+    return celu(input, alpha, inplace=True)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x * Phi(x), or its tanh approximation (torch.nn.functional.gelu)."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh, got "
+                           f"'{approximate}'")
+    return _ops.gelu(input, approximate=approximate)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * sigmoid(x), a.k.a. swish (torch.nn.functional.silu)."""
+    return _finish(input, _ops.silu(input), inplace)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * tanh(softplus(x)) (torch.nn.functional.mish)."""
+    return _finish(input, _ops.mish(input), inplace)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """1 / (1 + exp(-x)) (torch.nn.functional.sigmoid)."""
+    return _ops.sigmoid(input)
+
+
+def tanh(input: Tensor) -> Tensor:
+    """Hyperbolic tangent (torch.nn.functional.tanh)."""
+    return _ops.tanh(input)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """relu6(x + 3) / 6 (torch.nn.functional.hardsigmoid)."""
+    return _finish(input, _ops.hardtanh(input + 3.0, 0.0, 6.0) / 6.0, inplace)
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * relu6(x + 3) / 6 (torch.nn.functional.hardswish)."""
+    return _finish(input, input * hardsigmoid(input), inplace)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta x)) / beta, linear where beta x > threshold
+    (torch.nn.functional.softplus)."""
+    return _ops.softplus(input, beta, threshold)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (1 + |x|) (torch.nn.functional.softsign)."""
+    return input / (input.abs() + 1)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """log(sigmoid(x)) = -softplus(-x), finite for any x (torch.nn.functional.logsigmoid)."""
+    return -_ops.softplus(-input, 1.0, 20.0)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """x - tanh(x) (torch.nn.functional.tanhshrink)."""
+    return input - _ops.tanh(input)
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x - lambd above lambd, x + lambd below -lambd, 0 between
+    (torch.nn.functional.softshrink)."""
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    zeros = input * 0.0
+    return autograd.where(input > lambd, input - lambd,
+                          autograd.where(input < -lambd, input + lambd, zeros))
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x where |x| > lambd, else 0 (torch.nn.functional.hardshrink)."""
+    return autograd.where((input > lambd) | (input < -lambd), input, input * 0.0)
+
+
+def _threshold(input: Tensor, limit: float, value: float, inplace: bool) -> Tensor:
+    return _finish(input, autograd.where(input > limit, input, value), inplace)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """x where x > threshold, else ``value`` (torch.nn.functional.threshold)."""
+    return _threshold(input, threshold, value, inplace)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    """In-place threshold (torch.nn.functional.threshold_)."""
+    return _threshold(input, threshold, value, True)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """a * sigmoid(b) where a, b are the two halves of ``input`` along ``dim``
+    (torch.nn.functional.glu)."""
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    size = input.shape[dim]
+    if size % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {dim % input.dim()} "
+                           f"is size {size}")
+    a, b = input.chunk(2, dim)
+    return a * _ops.sigmoid(b)
+
+
+# ---------------------------------------------------------------- softmax family
+def _implicit_dim(name: str, ndim: int, stacklevel: int) -> int:
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to "
+                  f"include dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _prepare(name: str, input: Tensor, dim: int | None, stacklevel: int, dtype) -> tuple:
+    if dtype is not None:
+        input = input.to(dtype)
+    elif input.dtype.kind not in "fc":
+        raise RuntimeError(f"{name}: expected a floating point input, got {input.dtype}")
+    if dim is None:
+        dim = _implicit_dim(name, input.dim(), stacklevel + 1)
+    return input, dim
+
+
+def _shifted(input: Tensor, dim: int) -> Tensor:
+    """input minus its (constant) maximum along dim: softmax is shift-invariant and exp of a
+    non-positive number never overflows."""
+    if input.dim() == 0:
+        return input - input.detach()
+    peak = input.detach().amax(dim, keepdim=True)
+    # rows that are all -inf keep their values (and give nan, as in torch)
+    peak = autograd.where(peak.abs() == math.inf, 0.0, peak)
+    return input - peak
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype=None) -> Tensor:
+    """exp(x_i) / sum_j exp(x_j) along ``dim`` (torch.nn.functional.softmax)."""
+    input, dim = _prepare("softmax", input, dim, _stacklevel, dtype)
+    e = _shifted(input, dim).exp()
+    return e / e.sum(dim, keepdim=True) if input.dim() else e / e
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+                dtype=None) -> Tensor:
+    """x_i - log sum_j exp(x_j) along ``dim``, via the max shift
+    (torch.nn.functional.log_softmax)."""
+    input, dim = _prepare("log_softmax", input, dim, _stacklevel, dtype)
+    shifted = _shifted(input, dim)
+    if input.dim() == 0:
+        return shifted
+    return shifted - shifted.exp().sum(dim, keepdim=True).log()
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype=None) -> Tensor:
+    """softmax(-x) along ``dim`` (torch.nn.functional.softmin)."""
+    input, dim = _prepare("softmin", input, dim, _stacklevel, dtype)
+    return softmax(-input, dim)

@@ -1,0 +1,71 @@
+"""Norms and distances: normalize, cosine_similarity, pairwise_distance, pdist
+(torch.nn.functional)."""
+
+from __future__ import annotations
+
+import math
+
+import autograd
+from autograd import Tensor
+
+__all__ = ["normalize", "cosine_similarity", "pairwise_distance", "pdist"]
+
+
+def vector_norm(x: Tensor, p: float = 2.0, dim=None, keepdim: bool = False) -> Tensor:
+    """The p-norm along ``dim`` (all entries when None); its gradient at a zero vector is zero,
+    as in torch.linalg.vector_norm."""
+    p = float(p)
+    if p == math.inf:
+        return x.abs().amax(dim=dim, keepdim=keepdim)
+    if p == -math.inf:
+        return x.abs().amin(dim=dim, keepdim=keepdim)
+    if p == 0:
+        return (x != 0).to(x.dtype).sum(dim=dim, keepdim=keepdim)
+    if p == 1:
+        return x.abs().sum(dim=dim, keepdim=keepdim)
+    powered = (x * x) if p == 2 else x.abs() ** p
+    total = powered.sum(dim=dim, keepdim=keepdim)
+    # root of a zero sum has an infinite derivative: route zeros around it
+    positive = total > 0
+    safe = autograd.where(positive, total, 1.0)
+    root = safe.sqrt() if p == 2 else safe ** (1.0 / p)
+    return autograd.where(positive, root, 0.0)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
+              out: Tensor | None = None) -> Tensor:
+    """input / max(||input||_p, eps) along ``dim`` (torch.nn.functional.normalize)."""
+    denom = vector_norm(input, p, dim, keepdim=True).clamp(min=eps)
+    return input / denom
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Cosine of the angle between x1 and x2 along ``dim``, each norm clamped below by ``eps``
+    (torch.nn.functional.cosine_similarity)."""
+    ndim = max(x1.dim(), x2.dim())
+    if not -max(ndim, 1) <= dim < max(ndim, 1):
+        raise IndexError(f"cosine_similarity: Dimension out of range (expected to be in range "
+                         f"of [{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {dim})")
+    n1 = vector_norm(x1, 2, dim, keepdim=True).clamp(min=eps)
+    n2 = vector_norm(x2, 2, dim, keepdim=True).clamp(min=eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
+                      keepdim: bool = False) -> Tensor:
+    """||x1 - x2 + eps||_p over the last dimension (torch.nn.functional.pairwise_distance)."""
+    return vector_norm(x1 - x2 + eps, p, -1, keepdim)
+
+
+def pdist(input: Tensor, p: float = 2.0) -> Tensor:
+    """Distances between every pair of rows i < j of a 2-D input, in row-major order
+    (torch.nn.functional.pdist)."""
+    if input.dim() != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
+    n = input.shape[0]
+    first = [i for i in range(n) for _ in range(i + 1, n)]
+    second = [j for i in range(n) for j in range(i + 1, n)]
+    if not first:
+        return autograd.zeros(0, dtype=input.dtype)
+    diff = input[autograd.tensor(first)] - input[autograd.tensor(second)]
+    return vector_norm(diff, p, 1)

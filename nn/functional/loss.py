@@ -1,0 +1,502 @@
+"""Loss functions (torch.nn.functional.*_loss), composed from Tensor ops.
+
+Every loss takes ``reduction`` in {'none', 'mean', 'sum'} (and the legacy size_average/reduce
+pair); class weights follow torch's rule that a weighted mean divides by the sum of the weights
+of the targets actually used. Log-probabilities come from a max-shifted log_softmax and
+log-sigmoids from a softplus, so logits of +-1e4 stay finite.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import autograd
+from autograd import Tensor
+
+from .activation import log_softmax, logsigmoid, softplus
+from .distance import pairwise_distance
+
+__all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
+           "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "kl_div",
+           "cosine_embedding_loss", "margin_ranking_loss", "triplet_margin_loss",
+           "hinge_embedding_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
+           "poisson_nll_loss", "gaussian_nll_loss"]
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
+    """Map the deprecated size_average/reduce flags onto ``reduction`` as torch does."""
+    if size_average is None and reduce is None:
+        return reduction
+    warnings.warn("size_average and reduce args will be deprecated, please use reduction='"
+                  f"{_legacy_string(size_average, reduce)}' instead.", stacklevel=3)
+    return _legacy_string(size_average, reduce)
+
+
+def _legacy_string(size_average: bool | None, reduce: bool | None) -> str:
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    if size_average and reduce:
+        return "mean"
+    return "sum" if reduce else "none"
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "none":
+        return loss
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _check_reduction(reduction: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _match_target(op: str, input: Tensor, target: Tensor) -> None:
+    """Different shapes broadcast with a warning, as torch does; incompatible ones are refused."""
+    if tuple(target.shape) == tuple(input.shape):
+        return
+    warnings.warn(
+        f"{op}: Using a target size ({tuple(target.shape)}) that is different to the input size "
+        f"({tuple(input.shape)}). This will likely lead to incorrect results due to "
+        f"broadcasting. Please ensure they have the same size.", stacklevel=3)
+
+
+# ---------------------------------------------------------------- regression
+def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """(input - target)^2 (torch.nn.functional.mse_loss)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    _match_target("mse_loss", input, target)
+    diff = input - target
+    loss = diff * diff
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+            reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """|input - target| (torch.nn.functional.l1_loss)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    _match_target("l1_loss", input, target)
+    loss = (input - target).abs()
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere (torch.nn.functional.
+    smooth_l1_loss); beta = 0 is the L1 loss."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    _match_target("smooth_l1_loss", input, target)
+    diff = (input - target).abs()
+    if beta == 0:
+        return _reduce(diff, reduction)
+    loss = autograd.where(diff < beta, diff * diff * (0.5 / beta), diff - 0.5 * beta)
+    return _reduce(loss, reduction)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    """0.5 d^2 where |d| < delta, delta (|d| - 0.5 delta) elsewhere
+    (torch.nn.functional.huber_loss)."""
+    _check_reduction(reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    _match_target("huber_loss", input, target)
+    diff = (input - target).abs()
+    loss = autograd.where(diff < delta, diff * diff * 0.5, (diff - 0.5 * delta) * delta)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------- binary classification
+def _same_shape(op: str, input: Tensor, target: Tensor, message: str) -> None:
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"{op}: " + message.format(target=tuple(target.shape),
+                                                    input=tuple(input.shape)))
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                         size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    """-(y log p + (1 - y) log(1 - p)) on probabilities, each log clamped at -100 like torch
+    (torch.nn.functional.binary_cross_entropy)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    _same_shape("binary_cross_entropy", input, target,
+                "Using a target size ({target}) that is different to the input size ({input}) "
+                "is deprecated. Please ensure they have the same size.")
+    if input.numel() and (float(input.detach().min()) < 0 or float(input.detach().max()) > 1):
+        raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 "
+                           "and 1")
+
+    def clamped_log(p: Tensor) -> Tensor:
+        positive = p > 0
+        return autograd.where(positive, autograd.where(positive, p, 1.0).log().clamp(min=-100.0),
+                              -100.0)
+
+    loss = -(target * clamped_log(input) + (1 - target) * clamped_log(1 - input))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
+                                     weight: Tensor | None = None, size_average=None,
+                                     reduce=None, reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
+    """Sigmoid + binary cross-entropy in the stable form (1 - y) x + (1 + (pw - 1) y)
+    softplus(-x) (torch.nn.functional.binary_cross_entropy_with_logits)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    _same_shape("binary_cross_entropy_with_logits", input, target,
+                "Target size ({target}) must be the same as input size ({input})")
+    neg_log_sigmoid = softplus(-input)
+    if pos_weight is not None:
+        loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * neg_log_sigmoid
+    else:
+        loss = (1 - target) * input + neg_log_sigmoid
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------- multi-class
+def _class_weight(op: str, weight: Tensor | None, classes: int) -> None:
+    if weight is not None and (weight.dim() != 1 or weight.numel() != classes):
+        raise RuntimeError(
+            f"{op}: weight tensor should be defined either for all {classes} classes or no "
+            f"classes but got weight tensor of shape: {list(weight.shape)}")
+
+
+def _check_class_target(op: str, input: Tensor, target: Tensor) -> None:
+    """Class-index targets: integer dtype, shape input.shape without dim 1, values in range."""
+    if target.dtype.kind not in "iu":
+        raise RuntimeError(
+            f"{op}: expected target of class indices with dtype int64 (Long), but got target of "
+            f"dtype {target.dtype} and shape {tuple(target.shape)} for input of shape "
+            f"{tuple(input.shape)} (class-probability targets must have the input's shape)")
+    if input.dim() == 0:
+        raise RuntimeError(f"{op}: input must have at least 1 dimension (classes), got a 0-d "
+                           f"tensor")
+    expected = () if input.dim() == 1 else (input.shape[0],) + tuple(input.shape[2:])
+    if tuple(target.shape) != expected:
+        if input.dim() >= 2 and target.dim() >= 1 and target.shape[0] != input.shape[0]:
+            raise ValueError(
+                f"{op}: Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                f"({target.shape[0]}) (input {tuple(input.shape)}, target "
+                f"{tuple(target.shape)}).")
+        raise RuntimeError(
+            f"{op}: expected target of shape {expected} for input of shape "
+            f"{tuple(input.shape)} (N, C, d1, ...), got target of shape {tuple(target.shape)}")
+
+
+def _check_target_range(op: str, input: Tensor, target: Tensor, ignore_index: int) -> None:
+    if target.numel() == 0:
+        return
+    classes = input.shape[0] if input.dim() == 1 else input.shape[1]
+    used = target != ignore_index
+    bad = used & ((target < 0) | (target >= classes))
+    if bool(bad.any()):
+        value = int(target[bad].reshape(-1)[0])
+        raise IndexError(
+            f"{op}: Target {value} is out of bounds for {classes} classes (input of shape "
+            f"{tuple(input.shape)}, target of shape {tuple(target.shape)}).")
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
+             ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
+    """-input[n, target[n]] * weight[target[n]] for log-probabilities of shape (N, C, d1, ...)
+    or (C,), skipping ``ignore_index`` (torch.nn.functional.nll_loss)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    _check_class_target("nll_loss", input, target)
+    classes = input.shape[0] if input.dim() == 1 else input.shape[1]
+    _class_weight("nll_loss", weight, classes)
+    _check_target_range("nll_loss", input, target, ignore_index)
+    picked, target_weight = _pick(input, target, weight, ignore_index)
+    loss = -picked * target_weight
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    return loss.sum() / target_weight.sum()
+
+
+def _pick(input: Tensor, target: Tensor, weight: Tensor | None,
+          ignore_index: int) -> tuple[Tensor, Tensor]:
+    """input at each target class (shape of target) and each target's weight (0 if ignored)."""
+    if input.dim() == 1:
+        input, target = input.unsqueeze(0), target.unsqueeze(0)
+        squeeze = True
+    else:
+        squeeze = False
+    target = target.to(autograd.int64)
+    used = target != ignore_index
+    safe = autograd.where(used, target, 0)
+    picked = input.gather(1, safe.unsqueeze(1)).squeeze(1)
+    if weight is not None:
+        target_weight = weight.to(input.dtype)[safe.reshape(-1)].reshape(safe.shape)
+        target_weight = autograd.where(used, target_weight, 0.0)
+    else:
+        target_weight = used.to(input.dtype)
+    if squeeze:
+        return picked.squeeze(0), target_weight.squeeze(0)
+    return picked, target_weight
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                  size_average=None, ignore_index: int = -100, reduce=None,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """log_softmax over dim 1 (dim 0 for unbatched input) followed by the negative
+    log-likelihood of class indices, or of class probabilities when ``target`` has the input's
+    shape (torch.nn.functional.cross_entropy)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if input.dim() == 0:
+        raise RuntimeError("cross_entropy: input must have at least 1 dimension (classes), got "
+                           "a 0-d tensor")
+    class_dim = 0 if input.dim() == 1 else 1
+    classes = input.shape[class_dim]
+    _class_weight("cross_entropy", weight, classes)
+    logp = log_softmax(input, class_dim)
+    if tuple(target.shape) == tuple(input.shape) and target.dtype.kind == "f":
+        return _cross_entropy_probabilities(logp, target, weight, reduction, label_smoothing,
+                                            class_dim)
+    if tuple(target.shape) == tuple(input.shape) and target.dtype.kind in "iu" \
+            and input.dim() > 1:
+        raise RuntimeError(
+            f"cross_entropy: Expected floating point type for target with class probabilities, "
+            f"got {target.dtype} (input {tuple(input.shape)}, target {tuple(target.shape)})")
+    _check_class_target("cross_entropy", input, target)
+    _check_target_range("cross_entropy", input, target, ignore_index)
+    picked, target_weight = _pick(logp, target, weight, ignore_index)
+    nll = -picked * target_weight
+    if reduction == "none":
+        loss = nll
+    elif reduction == "sum":
+        loss = nll.sum()
+    else:
+        loss = nll.sum() / target_weight.sum()
+    if label_smoothing == 0.0:
+        return loss
+    # the uniform part of the smoothed target: -sum_c w_c log p_c over every class
+    shape = [1] * input.dim()
+    shape[class_dim] = classes
+    weighted = logp * weight.to(logp.dtype).reshape(shape) if weight is not None else logp
+    used = target != ignore_index
+    smooth = autograd.where(used, -weighted.sum(class_dim), 0.0)
+    if reduction == "sum":
+        smooth = smooth.sum()
+    elif reduction == "mean":
+        smooth = smooth.sum() / target_weight.sum() if weight is not None else \
+            smooth.sum() / used.to(logp.dtype).sum()
+    return loss * (1 - label_smoothing) + smooth * (label_smoothing / classes)
+
+
+def _cross_entropy_probabilities(logp: Tensor, target: Tensor, weight: Tensor | None,
+                                 reduction: str, label_smoothing: float,
+                                 class_dim: int) -> Tensor:
+    classes = logp.shape[class_dim]
+    if label_smoothing > 0:
+        target = target * (1 - label_smoothing) + label_smoothing / classes
+    terms = logp * target
+    if weight is not None:
+        shape = [1] * logp.dim()
+        shape[class_dim] = classes
+        terms = terms * weight.to(logp.dtype).reshape(shape)
+    loss = -terms.sum(class_dim)
+    if reduction == "mean":
+        return loss.sum() / (logp.numel() // classes) if logp.numel() else loss.sum()
+    return _reduce(loss, reduction)
+
+
+def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """target * (log target - input) for log-probabilities ``input``
+    (torch.nn.functional.kl_div); 'batchmean' divides the sum by the batch size."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if reduction not in _REDUCTIONS + ("batchmean",):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if reduction == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support "
+            "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+            "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+            "major release.", stacklevel=2)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        positive = target > 0
+        safe = autograd.where(positive, target, 1.0)
+        loss = autograd.where(positive, target * safe.log(), 0.0) - target * input
+    if reduction == "batchmean":
+        total = loss.sum()
+        return total / input.shape[0] if input.dim() > 0 else total
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------- embeddings and ranking
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor,
+                          margin: float = 0.0, size_average=None, reduce=None,
+                          reduction: str = "mean") -> Tensor:
+    """1 - cos(x1, x2) for target 1, max(0, cos(x1, x2) - margin) for target -1
+    (torch.nn.functional.cosine_embedding_loss)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if input1.shape != input2.shape:
+        raise RuntimeError(f"cosine_embedding_loss: input1 {tuple(input1.shape)} and input2 "
+                           f"{tuple(input2.shape)} must have the same shape")
+    dim = input1.dim() - 1
+    if dim < 0 or dim > 1 or target.dim() != dim:
+        raise RuntimeError(
+            f"cosine_embedding_loss: expected 1-D or 2-D inputs with a target of one dimension "
+            f"less, got inputs {tuple(input1.shape)} and target {tuple(target.shape)}")
+    eps = 1e-12
+    dot = (input1 * input2).sum(dim)
+    mag1 = (input1 * input1).sum(dim) + eps
+    mag2 = (input2 * input2).sum(dim) + eps
+    cos = dot / (mag1 * mag2).sqrt()
+    zeros = cos * 0.0
+    pos = autograd.where(target == 1, 1 - cos, zeros)
+    neg = autograd.where(target == -1, (cos - margin).clamp(min=0.0), zeros)
+    return _reduce(pos + neg, reduction)
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                        size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    """max(0, -y (x1 - x2) + margin) (torch.nn.functional.margin_ranking_loss)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError(
+            f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+            f"input1: {tuple(input1.shape)}, input2: {tuple(input2.shape)}, target: "
+            f"{tuple(target.shape)} ")
+    loss = (-target * (input1 - input2) + margin).clamp(min=0.0)
+    return _reduce(loss, reduction)
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor,
+                        margin: float = 1.0, p: float = 2, eps: float = 1e-6,
+                        swap: bool = False, size_average=None, reduce=None,
+                        reduction: str = "mean") -> Tensor:
+    """max(d(a, p) - d(a, n) + margin, 0) with the p-norm distance; ``swap`` uses
+    min(d(a, n), d(p, n)) (torch.nn.functional.triplet_margin_loss)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    dims = (anchor.dim(), positive.dim(), negative.dim())
+    if len(set(dims)) != 1 or dims[0] not in (1, 2):
+        raise RuntimeError(
+            f"triplet_margin_loss: The anchor, positive, and negative tensors are expected to "
+            f"have the same number of dimensions (1 or 2), but got: anchor "
+            f"{tuple(anchor.shape)}, positive {tuple(positive.shape)}, negative "
+            f"{tuple(negative.shape)}")
+    if margin <= 0:
+        raise ValueError(f"triplet_margin_loss: expected margin to be greater than 0, got "
+                         f"{margin} instead")
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_swap = pairwise_distance(positive, negative, p, eps)
+        d_neg = autograd.where(d_swap < d_neg, d_swap, d_neg)
+    loss = (d_pos - d_neg + margin).clamp(min=0.0)
+    return _reduce(loss, reduction)
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
+                         size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    """x for target 1, max(0, margin - x) for target -1
+    (torch.nn.functional.hinge_embedding_loss)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    zeros = input * 0.0
+    margin_part = autograd.where(target != 1, (margin - input).clamp(min=0.0), zeros)
+    self_part = autograd.where(target != -1, input, zeros)
+    return _reduce(margin_part + self_part, reduction)
+
+
+def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+                     reduction: str = "mean") -> Tensor:
+    """log(1 + exp(-y x)) (torch.nn.functional.soft_margin_loss)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    _same_shape("soft_margin_loss", input, target,
+                "Using a target size ({target}) that is different to the input size ({input}) "
+                "is not supported. Please ensure they have the same size.")
+    return _reduce(softplus(-target * input), reduction)
+
+
+def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                size_average=None, reduce=None,
+                                reduction: str = "mean") -> Tensor:
+    """Per-class binary cross-entropy on logits, averaged over the classes
+    (torch.nn.functional.multilabel_soft_margin_loss)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.dim() - 1
+    loss = loss.sum(class_dim) / input.shape[class_dim]
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------- likelihoods
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
+                     size_average=None, eps: float = 1e-8, reduce=None,
+                     reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of a Poisson target: exp(x) - y x with log_input, else
+    x - y log(x + eps); ``full`` adds Stirling's term (torch.nn.functional.poisson_nll_loss)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if log_input:
+        loss = input.exp() - target * input
+    else:
+        loss = input - target * (input + eps).log()
+    if full:
+        big = target > 1
+        safe = autograd.where(big, target, 1.0)
+        stirling = safe * safe.log() - safe + 0.5 * (2 * math.pi * safe).log()
+        loss = loss + autograd.where(big, stirling, 0.0)
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: bool = False,
+                      eps: float = 1e-6, reduction: str = "mean") -> Tensor:
+    """0.5 (log var + (input - target)^2 / var), var clamped below by ``eps`` without
+    affecting its gradient (torch.nn.functional.gaussian_nll_loss)."""
+    if not isinstance(var, Tensor):
+        var = autograd.full(tuple(input.shape), float(var), dtype=input.dtype)
+    if tuple(var.shape) != tuple(input.shape):
+        if tuple(input.shape[:-1]) == tuple(var.shape):
+            var = var.unsqueeze(-1)
+        elif not (tuple(input.shape[:-1]) == tuple(var.shape[:-1]) and var.shape[-1] == 1):
+            raise ValueError(f"gaussian_nll_loss: var is of incorrect size (var "
+                             f"{tuple(var.shape)}, input {tuple(input.shape)})")
+    _check_reduction(reduction)
+    if var.numel() and float(var.detach().min()) < 0:
+        raise ValueError("var has negative entry/entries")
+    var = var + (var.detach().clamp(min=eps) - var.detach())
+    diff = input - target
+    loss = 0.5 * (var.log() + diff * diff / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)

@@ -1,0 +1,1 @@
+"""The layer modules, one file per kind; ``nn`` re-exports them."""
