@@ -80,6 +80,14 @@ def _scalar_category(x) -> int:
     return 2
 
 
+def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
+    """torch.promote_types: a float meets an integer -> the float (numpy would widen it)."""
+    ca, cb = _category(a), _category(b)
+    if ca != cb:
+        return a if ca > cb else b
+    return np.promote_types(a, b)
+
+
 def result_type(*operands) -> np.dtype:
     """torch.result_type over tensors (objects with .dtype and .ndim) and Python scalars."""
     dims, zero_dims, scalars = [], [], []
@@ -97,7 +105,7 @@ def result_type(*operands) -> np.dtype:
             continue
         d = group[0]
         for other in group[1:]:
-            d = np.promote_types(d, other)
+            d = promote_types(d, other)
         if best is None:
             best = d
         elif _category(d) > _category(best):
