@@ -15,33 +15,54 @@ import numpy as np
 from . import grad_mode
 from .tensor import Tensor
 
-
 # While autograd.debug.detect_anomaly is active: ``hook(node, grads, multi)`` runs the node's
 # backward and checks its result (names the op and its creation line on NaN/Inf or errors).
 _backward_hook = None
 
 
-def _topological_order(roots) -> list:
-    """Nodes reachable from ``roots`` in post-order (children first), without recursion."""
-    order = []
-    expanded = set()
-    done = set()
-    stack = list(roots)
+def _dependencies(roots) -> dict:
+    """For every node reachable from ``roots``: how many graph edges lead into it. Backward runs
+    a node once all of them have delivered (Kahn's order; an explicit stack, no recursion)."""
+    deps = {}
+    stack = []
+    for r in roots:
+        if r not in deps:
+            deps[r] = 0
+            stack.append(r)
     while stack:
-        node = stack[-1]
-        if node in expanded:
-            stack.pop()
-            if node not in done:
-                done.add(node)
-                order.append(node)
-            continue
-        expanded.add(node)
-        for edge in node._edges:
+        for edge in stack.pop()._edges:
             if edge is not None:
                 target = edge[0]
-                if not isinstance(target, Tensor) and target not in expanded:
-                    stack.append(target)
-    return order
+                if not isinstance(target, Tensor):
+                    n = deps.get(target)
+                    if n is None:
+                        deps[target] = 1
+                        stack.append(target)
+                    else:
+                        deps[target] = n + 1
+    return deps
+
+
+def _needed_nodes(roots, deps: dict, capture: dict) -> set:
+    """ids of the nodes from which a captured gradient can be reached (autograd.grad inputs)."""
+    remaining = dict(deps)
+    ready = [r for r in dict.fromkeys(roots) if remaining[r] == 0]
+    order = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for edge in node._edges:
+            if edge is not None and not isinstance(edge[0], Tensor):
+                remaining[edge[0]] -= 1
+                if remaining[edge[0]] == 0:
+                    ready.append(edge[0])
+    needed = set()
+    for node in reversed(order):
+        for edge in node._edges:
+            if edge is not None and ((id(edge[0]), edge[1]) in capture or id(edge[0]) in needed):
+                needed.add(id(node))
+                break
+    return needed
 
 
 def _as_root_grad(t: Tensor, g, index: int) -> Tensor:
@@ -121,40 +142,63 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Tensor], retain_g
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             capture[(id(t.grad_fn), t._output_nr) if t.grad_fn is not None else (id(t), 0)] = None
 
-    order = _topological_order(root_nodes)
-    needed = None
-    if capture is not None:
-        needed = set()
-        for node in order:
-            for edge in node._edges:
-                if edge is not None and ((id(edge[0]), edge[1]) in capture
-                                         or id(edge[0]) in needed):
-                    needed.add(id(node))
-                    break
+    deps = _dependencies(root_nodes)
+    needed = None if capture is None else _needed_nodes(root_nodes, deps, capture)
+    ready = [r for r in dict.fromkeys(root_nodes) if deps[r] == 0]
 
     prev_mode = grad_mode.STATE.enabled
     grad_mode.STATE.enabled = create_graph
     try:
-        for node in reversed(order):
+        while ready:
+            node = ready.pop()
             grads = pending.pop(node, None)
-            if grads is None:
+            result = None
+            if grads is not None:
+                if node._pre_hooks is not None or node._retained is not None:
+                    grads = _run_node_hooks(node, grads)
+                if capture is not None:
+                    _capture(capture, node, grads)
+                if needed is None or id(node) in needed:
+                    if node._n_outputs == 1 and _backward_hook is None and not (
+                            create_graph and node.once_differentiable):
+                        result = node.backward(node, grads)
+                        if type(result) is not tuple:
+                            result = (result,)
+                        if not node._builtin:
+                            result = _check_user_result(node, result, node._edges)
+                    else:
+                        result = _execute(node, grads, create_graph)
+                    if not retain_graph:
+                        node._release()
+            if result is None:
+                for edge in node._edges:
+                    if edge is not None and not isinstance(edge[0], Tensor):
+                        target = edge[0]
+                        n = deps[target] - 1
+                        deps[target] = n
+                        if n == 0:
+                            ready.append(target)
                 continue
-            if node._pre_hooks is not None or node._retained is not None:
-                grads = _run_node_hooks(node, grads)
-            if capture is not None:
-                if node._n_outputs == 1:
-                    key = (id(node), 0)
-                    if key in capture:
-                        capture[key] = grads
-                else:
-                    for i, g in enumerate(grads):
-                        if (id(node), i) in capture:
-                            capture[(id(node), i)] = g
-                if id(node) not in needed:
+            for edge, g in zip(node._edges, result):
+                if edge is None:
                     continue
-            _execute(node, grads, pending, leaf_grads, create_graph)
-            if not retain_graph:
-                node._release()
+                target = edge[0]
+                if isinstance(target, Tensor):
+                    if g is not None:
+                        key = id(target)
+                        prev = leaf_grads.get(key)
+                        leaf_grads[key] = (target, g if prev is None else prev[1] + g)
+                    continue
+                if g is not None:
+                    if target._n_outputs == 1:
+                        prev = pending.get(target)
+                        pending[target] = g if prev is None else prev + g
+                    else:
+                        _send(pending, target, edge[1], g)
+                n = deps[target] - 1
+                deps[target] = n
+                if n == 0:
+                    ready.append(target)
     finally:
         grad_mode.STATE.enabled = prev_mode
 
@@ -215,7 +259,20 @@ def _run_node_hooks(node, grads):
     return as_list if multi else as_list[0]
 
 
-def _execute(node, grads, pending: dict, leaf_grads: dict, create_graph: bool) -> None:
+def _capture(capture: dict, node, grads) -> None:
+    if node._n_outputs == 1:
+        key = (id(node), 0)
+        if key in capture:
+            capture[key] = grads
+    else:
+        for i, g in enumerate(grads):
+            if (id(node), i) in capture:
+                capture[(id(node), i)] = g
+
+
+def _execute(node, grads, create_graph: bool) -> tuple:
+    """Run one node's backward (the general case: several outputs, once-differentiable, the
+    anomaly hook) and return one gradient per edge."""
     multi = node._n_outputs != 1
     if multi and node.materialize_grads:
         grads = [g if g is not None else Tensor._make(np.zeros(s, d), False, None)
@@ -238,16 +295,7 @@ def _execute(node, grads, pending: dict, leaf_grads: dict, create_graph: bool) -
         result = _check_user_result(node, result, edges)
     if once:
         result = tuple(_poison(g, edges) if g is not None else None for g in result)
-    for edge, g in zip(edges, result):
-        if edge is None or g is None:
-            continue
-        target = edge[0]
-        if isinstance(target, Tensor):
-            key = id(target)
-            prev = leaf_grads.get(key)
-            leaf_grads[key] = (target, g if prev is None else prev[1] + g)
-        else:
-            _send(pending, target, edge[1], g)
+    return result
 
 
 def _check_user_result(node, result, edges):

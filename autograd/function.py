@@ -27,6 +27,9 @@ _FREED_MESSAGE = (
 # annotates the new node). Unset, it costs apply one global read.
 _apply_hook = None
 
+_STATE = grad_mode.STATE
+_new = object.__new__
+
 _INPLACE_MESSAGE = (
     "one of the variables needed for gradient computation has been modified by an inplace "
     "operation: [{dtype} {shape}] is at version {now}; expected version {then} instead. "
@@ -71,24 +74,30 @@ class Function:
             fn = backward.__func__ if isinstance(backward, staticmethod) else backward
             cls.once_differentiable = getattr(fn, "_once_differentiable", False)
 
-    def __init__(self) -> None:
-        self._edges = ()
-        self._saved = None
-        self._saved_versions = None
-        self._freed = False
-        self._out_ref = None
-        self._n_outputs = 1
-        self._non_differentiable = ()
-        self._pre_hooks = None
-        self._retained = None
-        self.needs_input_grad = ()
-        self.materialize_grads = True
+    # Per-node state, as class-level defaults: making a node sets only what differs from them
+    # (a node is made for every recorded op, so this is on the hot path).
+    _edges = ()
+    _saved = None
+    _saved_versions = None
+    _freed = False
+    _out_ref = None
+    _out_data = None
+    _out_version = 0
+    _n_outputs = 1
+    _non_differentiable = ()
+    _pre_hooks = None
+    _retained = None
+    needs_input_grad = ()
+    materialize_grads = True
+    # True while the forward of a call that will be recorded runs: only then is saving needed
+    _recording = False
 
     # ----------------------------------------------------------------- ctx API
     def save_for_backward(self, *tensors) -> None:
         """Keep tensors (inputs or outputs of forward) for backward; checked for in-place edits."""
-        self._saved = tensors
-        self._saved_versions = tuple(t._version if isinstance(t, Tensor) else 0 for t in tensors)
+        if self._recording:
+            self._saved = tensors
+            self._saved_versions = [t._version if isinstance(t, Tensor) else 0 for t in tensors]
 
     @property
     def saved_tensors(self) -> tuple:
@@ -125,9 +134,6 @@ class Function:
                 dtype=live.dtype, shape=list(live.shape), now=live._version,
                 then=self._out_version, op=self.name()))
         return Tensor._make(self._out_data, bool(self._edges), self if self._edges else None)
-
-    _out_data = None
-    _out_version = 0
 
     def mark_non_differentiable(self, *outputs) -> None:
         """Outputs that get no gradient (indices, masks)."""
@@ -188,31 +194,48 @@ class Function:
     def apply(cls, *args):
         if _apply_hook is not None:
             return _apply_hook(cls, args)
-        ctx = cls()
-        record = False
-        if grad_mode.STATE.enabled:
-            for a in args:
+        # the hot path of every op: no __init__, one pass over the arguments, inlined _make
+        ctx = _new(cls)
+        edges = None
+        if _STATE.enabled:
+            for i, a in enumerate(args):
                 if isinstance(a, Tensor) and a.requires_grad:
-                    record = True
+                    edges = _edges_of(args, i)
+                    ctx._edges, ctx.needs_input_grad = edges
+                    ctx._recording = True
                     break
         if cls._builtin:
             out = cls.forward(ctx, *args)
         else:
-            prev = grad_mode.STATE.enabled
-            grad_mode.STATE.enabled = False
+            if edges is not None:
+                ctx._input_meta = tuple(
+                    (a.shape, a.dtype) if isinstance(a, Tensor) else None for a in args)
+            prev = _STATE.enabled
+            _STATE.enabled = False
             try:
                 out = cls.forward(ctx, *args)
             finally:
-                grad_mode.STATE.enabled = prev
-        if isinstance(out, tuple):
-            return _wrap_outputs(ctx, out, args, record)
-        data = out.data if isinstance(out, Tensor) else out
-        if type(data) is not np.ndarray:
-            data = np.asarray(data)
-        if not record:
-            return Tensor._make(data, False, None)
-        ctx._set_edges(args)
-        result = Tensor._make(data, True, ctx)
+                _STATE.enabled = prev
+        if type(out) is np.ndarray:
+            data = out
+        elif isinstance(out, tuple):
+            return _wrap_outputs(ctx, out, edges is not None)
+        else:
+            data = out.data if isinstance(out, Tensor) else out
+            if type(data) is not np.ndarray:
+                data = np.asarray(data)
+        result = _new(Tensor)
+        result.data = data
+        result.grad = None
+        result._version = 0
+        result._output_nr = 0
+        result._hooks = None
+        if edges is None:
+            result.requires_grad = False
+            result.grad_fn = None
+            return result
+        result.requires_grad = True
+        result.grad_fn = ctx
         if ctx._saved is not None:
             ctx._link_output(out, data, result)
         if ctx._non_differentiable:
@@ -220,23 +243,6 @@ class Function:
                 result.requires_grad = False
                 result.grad_fn = None
         return result
-
-    def _set_edges(self, args) -> None:
-        edges = []
-        needs = []
-        for a in args:
-            if isinstance(a, Tensor) and a.requires_grad:
-                fn = a.grad_fn
-                edges.append((fn, a._output_nr) if fn is not None else (a, 0))
-                needs.append(True)
-            else:
-                edges.append(None)
-                needs.append(False)
-        self._edges = tuple(edges)
-        self.needs_input_grad = tuple(needs)
-        if not self._builtin:
-            self._input_meta = tuple(
-                (a.shape, a.dtype) if isinstance(a, Tensor) else None for a in args)
 
     def _link_output(self, out, data, result) -> None:
         """Remember the forward output so saving it does not create a reference cycle."""
@@ -261,7 +267,23 @@ class Function:
         """Ops that stash arrays on ctx beyond saved tensors drop them here."""
 
 
-def _wrap_outputs(ctx, outs, args, record):
+def _edges_of(args, first: int) -> tuple:
+    """(edges, needs_input_grad) of a recorded call; ``args[first]`` is the first argument that
+    requires grad."""
+    edges = [None] * first
+    needs = [False] * first
+    for a in args[first:]:
+        if isinstance(a, Tensor) and a.requires_grad:
+            fn = a.grad_fn
+            edges.append((fn, a._output_nr) if fn is not None else (a, 0))
+            needs.append(True)
+        else:
+            edges.append(None)
+            needs.append(False)
+    return tuple(edges), tuple(needs)
+
+
+def _wrap_outputs(ctx, outs, record: bool):
     datas = []
     for o in outs:
         d = o.data if isinstance(o, Tensor) else o
@@ -270,7 +292,6 @@ def _wrap_outputs(ctx, outs, args, record):
         datas.append(d)
     if not record:
         return tuple(Tensor._make(d, False, None) if d is not None else None for d in datas)
-    ctx._set_edges(args)
     ctx._n_outputs = len(outs)
     ctx._out_meta = tuple((d.shape, d.dtype) if d is not None else ((), None) for d in datas)
     nondiff = ctx._non_differentiable
