@@ -1,72 +1,178 @@
-"""Indexing: __getitem__ (basic and advanced) and __setitem__, each with its adjoint."""
+"""Indexing: __getitem__ / __setitem__ with torch's rules, gather/scatter, index_* and masked_*
+ops, sorting and searching.
+
+Differentiable ops come in adjoint pairs (GetItem / IndexScatter, Gather / ScatterAdd,
+IndexSelect / IndexAdd), each one's backward written with the other, so every order of
+derivative is available. Sorting ops compute their indices on arrays and take their values with
+``gather``, so only gather needs a gradient.
+"""
 
 from __future__ import annotations
 
+import builtins
+from collections import namedtuple
+
 import numpy as np
 
+from .. import grad_mode
 from ..tensor import Tensor
-from ._base import Op, const
+from ._base import Op, const, norm_dim, to_tensor
+from .elementwise import _alias, _inplace, where
+from .shape import expand, movedim, reshape, sum_to_shape
+
+_INDEX_TYPES = "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables " \
+               "are valid indices"
 
 
-def _convert_index(idx, op: str = "index"):
-    """Turn a torch-style index (ints, slices, None, Ellipsis, tensors, lists) into numpy's."""
-    if isinstance(idx, tuple):
-        return tuple(_convert_one(i, op) for i in idx)
-    return _convert_one(idx, op)
-
-
-def _convert_one(i, op):
-    if isinstance(i, Tensor):
-        a = i.data
+# ---------------------------------------------------------------- torch index -> numpy index
+def _convert_one(i):
+    if isinstance(i, (Tensor, np.ndarray)):
+        a = i.data if isinstance(i, Tensor) else i
         if a.dtype.kind not in "biu":
-            raise IndexError(f"{op}: tensors used as indices must be long, int, byte or bool "
-                             f"tensors (got {i.dtype})")
+            raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors "
+                             f"(got {a.dtype})")
+        if a.dtype == np.uint8:
+            a = a.astype(bool)
+        if a.ndim == 0:  # torch treats 0-d index tensors as Python numbers
+            return bool(a) if a.dtype.kind == "b" else int(a)
         return a
-    if isinstance(i, (list,)):
-        a = np.asarray(i)
-        if a.dtype.kind not in "biu" and a.size:
-            raise IndexError(f"{op}: lists used as indices must hold integers or bools")
-        return a.astype(np.int64) if a.size == 0 else a
-    return i
+    if isinstance(i, (bool, np.bool_)):
+        return bool(i)
+    if isinstance(i, (int, np.integer)):
+        return int(i)
+    if i is None or i is Ellipsis:
+        return i
+    if isinstance(i, slice):
+        if i.step is not None and int(i.step) <= 0:
+            raise ValueError("step must be greater than zero")
+        return i
+    if isinstance(i, (list, tuple)):
+        a = np.asarray([x.data if isinstance(x, Tensor) else x for x in i]) if i else \
+            np.zeros(0, np.int64)
+        if a.dtype.kind not in "biu":
+            raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors "
+                             f"(a list of {a.dtype} was given)")
+        return a
+    raise IndexError(f"{_INDEX_TYPES} (got {type(i).__name__})")
+
+
+def _consumed(i) -> int:
+    if i is None or i is Ellipsis or isinstance(i, bool):
+        return 0
+    if isinstance(i, np.ndarray) and i.dtype.kind == "b":
+        return i.ndim
+    return 1
+
+
+def _prepare(shape: tuple, idx, op: str = "index"):
+    """Validate a torch index against ``shape`` and turn it into a numpy index.
+
+    Returns ``(np_index, move)``: ``move`` is None, or ``(b, p)`` when numpy places the b
+    broadcast dimensions of the advanced indices first while torch keeps them at position p
+    (integers count as advanced indices in numpy but are plain selections in torch).
+    """
+    items = idx if isinstance(idx, tuple) else (idx,)
+    items = [_convert_one(i) for i in items]
+    nd = len(shape)
+    if sum(1 for i in items if i is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    used = builtins.sum(_consumed(i) for i in items)
+    if used > nd:
+        if nd == 0:
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        raise IndexError(f"too many indices for tensor of dimension {nd}")
+    arrays = []
+    dim = 0
+    for i in items:
+        if i is Ellipsis:
+            dim += nd - used
+            continue
+        if isinstance(i, int) and not isinstance(i, bool):
+            if not -shape[dim] <= i < shape[dim]:
+                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size "
+                                 f"{shape[dim]}")
+        elif isinstance(i, np.ndarray):
+            if i.dtype.kind == "b":
+                if i.shape != shape[dim:dim + i.ndim]:
+                    bad = next(k for k, (a, b) in enumerate(zip(i.shape, shape[dim:]))
+                               if a != b) if len(shape[dim:]) >= i.ndim else 0
+                    raise IndexError(f"The shape of the mask {list(i.shape)} at index {bad} does "
+                                     f"not match the shape of the indexed tensor "
+                                     f"{list(shape)} at index {dim + bad}")
+                arrays.append((int(i.sum()),))
+            else:
+                if i.size and (i.max() >= shape[dim] or i.min() < -shape[dim]):
+                    bad = int(i.max() if i.max() >= shape[dim] else i.min())
+                    raise IndexError(f"index {bad} is out of bounds for dimension {dim} with "
+                                     f"size {shape[dim]}")
+                arrays.append(i.shape)
+        dim += _consumed(i)
+    if not arrays:
+        return tuple(items), None
+    try:
+        block = len(np.broadcast_shapes(*arrays))
+    except ValueError:
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together with "
+                         "shapes " + ", ".join(str(list(a)) for a in arrays)) from None
+    return tuple(items), _torch_position(items, block)
+
+
+def _torch_position(items, block: int):
+    is_int = [isinstance(i, int) and not isinstance(i, bool) for i in items]
+    is_arr = [isinstance(i, np.ndarray) for i in items]
+    numpy_adv = [k for k in range(len(items)) if is_arr[k] or is_int[k]]
+    if numpy_adv[-1] - numpy_adv[0] + 1 == len(numpy_adv):
+        return None  # numpy keeps the block in place, as torch does
+    torch_adv = [k for k in range(len(items)) if is_arr[k]]
+    between = [k for k in range(torch_adv[0], torch_adv[-1] + 1) if not is_int[k]]
+    if len(between) != len(torch_adv):
+        return None  # torch also moves the block to the front
+    out_before = 0
+    n_before = 0
+    for k in range(torch_adv[0]):
+        i = items[k]
+        if i is Ellipsis:
+            n_before = -1
+        elif i is None or isinstance(i, (slice, bool)):
+            out_before += 1
+    if n_before < 0:  # dimensions covered by an Ellipsis before the arrays
+        return ("ellipsis", block, torch_adv[0])
+    return (block, out_before) if out_before else None
+
+
+def _resolve_move(move, shape: tuple, items) -> tuple | None:
+    if move is None or move[0] != "ellipsis":
+        return move
+    _, block, first = move
+    used = builtins.sum(_consumed(i) for i in items)
+    out_before = 0
+    for i in items[:first]:
+        if i is Ellipsis:
+            out_before += len(shape) - used
+        elif i is None or isinstance(i, (slice, bool)):
+            out_before += 1
+    return (block, out_before) if out_before else None
+
+
+def _plan(shape: tuple, idx, op: str = "index"):
+    np_idx, move = _prepare(shape, idx, op)
+    return np_idx, _resolve_move(move, shape, np_idx)
 
 
 def _is_advanced(idx) -> bool:
-    items = idx if isinstance(idx, tuple) else (idx,)
-    return any(isinstance(i, np.ndarray) for i in items)
+    return any(isinstance(i, np.ndarray) for i in idx)
 
 
-def _check_bounds(shape, idx, op):
-    items = idx if isinstance(idx, tuple) else (idx,)
-    dim = 0
-    n_specified = sum(1 for i in items if i is not None and i is not Ellipsis and not (
-        isinstance(i, np.ndarray) and i.dtype.kind == "b"))
-    n_specified += sum(i.ndim for i in items if isinstance(i, np.ndarray) and i.dtype.kind == "b")
-    if n_specified > len(shape):
-        raise IndexError(f"{op}: too many indices for tensor of dimension {len(shape)}")
-    for i in items:
-        if i is Ellipsis:
-            dim = len(shape) - (n_specified - dim)
-            continue
-        if i is None:
-            continue
-        if isinstance(i, (int, np.integer)) and not isinstance(i, bool):
-            if not -shape[dim] <= i < shape[dim]:
-                raise IndexError(f"{op}: index {i} is out of bounds for dimension {dim} with size "
-                                 f"{shape[dim]}")
-        elif isinstance(i, np.ndarray) and i.dtype.kind in "iu" and i.size:
-            if i.max() >= shape[dim] or i.min() < -shape[dim]:
-                raise IndexError(f"{op}: index {int(i.max() if i.max() >= shape[dim] else i.min())}"
-                                 f" is out of bounds for dimension {dim} with size {shape[dim]}")
-        dim += i.ndim if isinstance(i, np.ndarray) and i.dtype.kind == "b" else 1
-
-
+# ---------------------------------------------------------------- getitem / setitem
 class GetItem(Op):
+    """x[idx] for a numpy index; adjoint of IndexScatter."""
+
     @staticmethod
     def forward(ctx, x, idx):
         ctx.in_shape = x.data.shape
         ctx.idx = idx
-        out = x.data[idx]
-        return out if isinstance(out, np.ndarray) else np.asarray(out)
+        return np.asarray(x.data[idx])
 
     @staticmethod
     def backward(ctx, grad):
@@ -93,9 +199,19 @@ class IndexScatter(Op):
 
 def getitem(input: Tensor, idx) -> Tensor:
     """input[idx] with torch's indexing rules (torch.Tensor.__getitem__)."""
-    idx = _convert_index(idx, "index")
-    _check_bounds(input.data.shape, idx, "index")
-    return GetItem.apply(input, idx)
+    if isinstance(idx, (int, np.integer)) and not isinstance(idx, bool):
+        shape = input.data.shape
+        if not shape:
+            _plan(shape, idx)
+        if not -shape[0] <= idx < shape[0]:
+            raise IndexError(f"index {idx} is out of bounds for dimension 0 with size {shape[0]}")
+        return GetItem.apply(input, (int(idx),))
+    np_idx, move = _plan(input.data.shape, idx)
+    out = GetItem.apply(input, np_idx)
+    if move is not None:
+        b, p = move
+        out = movedim(out, tuple(range(b)), tuple(range(p, p + b)))
+    return out
 
 
 class IndexPut(Op):
@@ -116,42 +232,741 @@ class IndexPut(Op):
             zero = const(np.zeros((), grad.dtype))
             gx = IndexPut.apply(grad, zero, ctx.idx)
         if ctx.needs_input_grad[1]:
-            from .shape import sum_to_shape
             gv = sum_to_shape(GetItem.apply(grad, ctx.idx), ctx.v_shape)
         return gx, gv, None
 
 
-def setitem(self: Tensor, idx, value) -> None:
-    """self[idx] = value; differentiable when self is a non-leaf or value requires grad."""
-    idx = _convert_index(idx, "index_put")
-    _check_bounds(self.data.shape, idx, "index_put")
-    v = value if isinstance(value, Tensor) else const(np.asarray(value, dtype=self.dtype))
+def _value_for(self: Tensor, value, target: tuple, op: str) -> Tensor:
+    """The value of an index assignment as a tensor of self's dtype broadcastable to target."""
+    if isinstance(value, Tensor):
+        v = value
+    else:
+        if isinstance(value, (list, tuple)):
+            value = np.asarray([x.data if isinstance(x, Tensor) else x for x in value])
+        v = const(np.asarray(value).astype(self.dtype))
     if v.dtype != self.dtype:
         v = v.to(self.dtype)
-    target = self.data[idx].shape
     while v.ndim > len(target) and v.shape[0] == 1:
-        v = v.reshape(v.shape[1:])  # torch drops leading size-1 dims of the value
+        v = reshape(v, v.shape[1:])  # torch drops leading size-1 dims of the value
     try:
         fits = np.broadcast_shapes(target, v.shape) == target
     except ValueError:
         fits = False
     if not fits:
-        raise RuntimeError(f"index_put: shape mismatch: value tensor of shape {tuple(v.shape)} "
-                           f"cannot be broadcast to indexing result of shape {tuple(target)}")
-    self._check_inplace("index_put_")
-    from .. import grad_mode
+        raise RuntimeError(f"{op}: shape mismatch: value tensor of shape {list(v.shape)} cannot "
+                           f"be broadcast to indexing result of shape {list(target)}")
+    return v
 
+
+def _index_put(self: Tensor, np_idx, v: Tensor, op: str) -> Tensor:
+    """Write v at np_idx into self (in place), recording the op when gradients are needed."""
+    self._check_inplace(op)
     if grad_mode.STATE.enabled and (self.requires_grad or v.requires_grad):
-        from .elementwise import _alias
-        result = IndexPut.apply(_alias(self), v, idx)
-        self._assign(result, "index_put_")
-        return
+        result = IndexPut.apply(_alias(self), v, np_idx)
+        return self._assign(result, op)
     if not self.data.flags.writeable:
         self.data = self.data.copy()
-    self.data[idx] = v.data
+    self.data[np_idx] = v.data
     self._version += 1
+    return self
 
 
-__all__ = []
+def setitem(self: Tensor, idx, value) -> None:
+    """self[idx] = value; differentiable when self is a non-leaf or value requires grad."""
+    np_idx, move = _plan(self.data.shape, idx, "index_put")
+    target = np.empty(self.data.shape, dtype=bool)[np_idx].shape if _is_advanced(np_idx) \
+        else np.broadcast_to(np.empty((), bool), self.data.shape)[np_idx].shape
+    if move is not None:
+        b, p = move
+        torch_target = target[b:p + b] + target[:b] + target[p + b:]
+        v = expand(_value_for(self, value, torch_target, "index_put"), torch_target)
+        v = movedim(v, tuple(range(p, p + b)), tuple(range(b)))
+    else:
+        v = _value_for(self, value, target, "index_put")
+    _index_put(self, np_idx, v, "index_put_")
 
-METHODS = {"__getitem__": getitem, "__setitem__": setitem}
+
+# ---------------------------------------------------------------- gather / scatter
+def _along(index: np.ndarray, dim: int) -> tuple:
+    """A numpy index selecting index[..] along ``dim`` and positions elsewhere."""
+    nd = index.ndim
+    idx = []
+    for d, n in enumerate(index.shape):
+        if d == dim:
+            idx.append(index)
+        else:
+            shape = [1] * nd
+            shape[d] = n
+            idx.append(np.arange(n).reshape(shape))
+    return tuple(idx)
+
+
+class Gather(Op):
+    """out[i][j] = x[index[i][j]][j] (for dim 0); adjoint of ScatterAdd."""
+
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.args = (x.data.shape, dim, index)
+        return x.data[_along(index, dim)]
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, dim, index = ctx.args
+        zeros = const(np.zeros(shape, grad.dtype))
+        return ScatterAdd.apply(zeros, dim, index, grad), None, None
+
+
+class ScatterAdd(Op):
+    """out = x, then out[index[i][j]][j] += src[i][j] (for dim 0); adjoint of Gather."""
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src):
+        ctx.dim, ctx.index = dim, index
+        out = x.data.copy()
+        np.add.at(out, _along(index, dim), src.data)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        gsrc = Gather.apply(grad, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None
+        return grad, None, None, gsrc
+
+
+class Scatter(Op):
+    """out = x, then out[index[i][j]][j] = src[i][j] (src a tensor or a number)."""
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src):
+        ctx.dim, ctx.index = dim, index
+        out = x.data.copy()
+        out[_along(index, dim)] = src.data if isinstance(src, Tensor) else src
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        gx = Scatter.apply(grad, ctx.dim, ctx.index, 0) if ctx.needs_input_grad[0] else None
+        gsrc = None
+        if len(ctx.needs_input_grad) > 3 and ctx.needs_input_grad[3]:
+            gsrc = Gather.apply(grad, ctx.dim, ctx.index)
+        return gx, None, None, gsrc
+
+
+def _index_array(index, op: str) -> np.ndarray:
+    a = index.data if isinstance(index, Tensor) else np.asarray(index)
+    if a.dtype.kind not in "iu":
+        raise RuntimeError(f"{op}(): Expected dtype int64 for index, got {a.dtype}")
+    return a.astype(np.int64, copy=False)
+
+
+def _check_gather_index(op: str, x: Tensor, dim: int, index: np.ndarray, src=None) -> int:
+    nd = x.data.ndim
+    d = norm_dim(dim, nd, op)
+    if index.ndim != max(nd, 1) and not (nd == 0 and index.ndim <= 1):
+        raise RuntimeError(f"{op}(): Index tensor must have the same number of dimensions as "
+                           f"input tensor (index shape {tuple(index.shape)}, input shape "
+                           f"{tuple(x.shape)})")
+    xs = x.data.shape if nd else (1,)
+    for k, (a, b) in enumerate(zip(index.shape, xs)):
+        if k != d and a > b:
+            raise RuntimeError(f"{op}(): Size does not match at dimension {k} expected index "
+                               f"{list(index.shape)} to be no larger than self {list(xs)} apart "
+                               f"from dimension {d}")
+    if src is not None:
+        ss = src.data.shape
+        if len(ss) != index.ndim or any(a > b for a, b in zip(index.shape, ss)):
+            raise RuntimeError(f"{op}(): Expected index {list(index.shape)} to be no larger than "
+                               f"src {list(ss)} in every dimension")
+    if index.size and (index.max() >= xs[d] or index.min() < -xs[d]):
+        bad = int(index.max() if index.max() >= xs[d] else index.min())
+        raise RuntimeError(f"{op}(): index {bad} is out of bounds for dimension {d} with size "
+                           f"{xs[d]}")
+    return d
+
+
+def _src_part(src: Tensor, index: np.ndarray) -> Tensor:
+    if src.data.shape == index.shape:
+        return src
+    return getitem(src, tuple(slice(0, n) for n in index.shape))
+
+
+def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
+    """Values of ``input`` picked along ``dim`` by ``index`` (torch.gather)."""
+    idx = _index_array(index, "gather")
+    d = _check_gather_index("gather", input, dim, idx)
+    if input.data.ndim == 0:
+        return reshape(Gather.apply(reshape(input, (1,)), 0, idx.reshape(-1)), idx.shape)
+    return Gather.apply(input, d, np.where(idx < 0, idx + input.data.shape[d], idx))
+
+
+def _scatter_prep(op, input, dim, index, src):
+    idx = _index_array(index, op)
+    src_t = src if isinstance(src, Tensor) else None
+    d = _check_gather_index(op, input, dim, idx, src_t)
+    idx = np.where(idx < 0, idx + input.data.shape[d], idx)
+    if src_t is not None and src_t.dtype != input.dtype:
+        raise RuntimeError(f"{op}(): Expected self.dtype to be equal to src.dtype (got "
+                           f"{input.dtype} and {src_t.dtype})")
+    return d, idx
+
+
+def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """out = input, then src added at ``index`` along ``dim``, summing repeats
+    (torch.scatter_add)."""
+    d, idx = _scatter_prep("scatter_add", input, dim, index, src)
+    return ScatterAdd.apply(input, d, idx, _src_part(src, idx))
+
+
+def scatter(input: Tensor, dim: int, index: Tensor, src=None, value=None, *,
+            reduce: str | None = None) -> Tensor:
+    """out = input with src (or a number ``value``) written at ``index`` along ``dim``
+    (torch.scatter); reduce='add' or 'multiply' combines instead of overwriting."""
+    if src is None:
+        src = value
+    if src is None:
+        raise TypeError("scatter(): expected a src tensor or a value")
+    if reduce is not None:
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError(f"scatter(): reduce argument must be either add or multiply, got "
+                               f"{reduce}")
+        if not isinstance(src, Tensor):
+            src = const(np.full(_index_array(index, "scatter").shape, src, input.dtype))
+        return scatter_reduce(input, dim, index, src, "sum" if reduce == "add" else "prod")
+    d, idx = _scatter_prep("scatter", input, dim, index, src)
+    if isinstance(src, Tensor):
+        return Scatter.apply(input, d, idx, _src_part(src, idx))
+    if isinstance(src, (float, np.floating)) and input.dtype.kind in "iub":
+        src = int(src)
+    return Scatter.apply(input, d, idx, src)
+
+
+def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,
+                   include_self: bool = True) -> Tensor:
+    """Reduce src into input at ``index`` along ``dim`` with 'sum', 'prod', 'mean', 'amax' or
+    'amin' (torch.scatter_reduce). prod's gradient is first-order only."""
+    if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"scatter_reduce(): reduce argument must be one of sum, prod, mean, "
+                           f"amax, amin, got {reduce}")
+    d, idx = _scatter_prep("scatter_reduce", input, dim, index, src)
+    src = _src_part(src, idx)
+    if reduce in ("sum", "mean"):
+        base = input if include_self else Scatter.apply(input, d, idx, 0)
+    if reduce == "sum":
+        return ScatterAdd.apply(base, d, idx, src)
+    if reduce == "mean":
+        total = ScatterAdd.apply(base, d, idx, src)
+        count = np.zeros(input.data.shape, np.int64)
+        np.add.at(count, _along(idx, d), 1)
+        count = count + (1 if include_self else 0)
+        count = np.maximum(count, 1)
+        if input.dtype.kind in "iu":
+            return const(total.data // count)
+        return total / const(count.astype(input.dtype))
+    loc = _along(idx, d)
+    result = input.data.copy()
+    ufunc = {"prod": np.multiply, "amax": np.maximum, "amin": np.minimum}[reduce]
+    if not include_self:
+        if reduce == "prod":
+            identity = 1
+        elif input.dtype.kind == "f":
+            identity = -np.inf if reduce == "amax" else np.inf
+        else:
+            info = np.iinfo(input.dtype) if input.dtype.kind in "iu" else None
+            identity = (info.min if reduce == "amax" else info.max) if info else (
+                reduce == "amin")
+        result[loc] = identity
+    ufunc.at(result, loc, src.data)
+    if not (input.requires_grad or src.requires_grad) or not grad_mode.STATE.enabled:
+        return const(result)
+    # the value is result; gradients reach the inputs that produced it, through linear terms
+    x_in = np.ones(result.shape, bool)
+    if not include_self:
+        x_in[loc] = False
+    if reduce == "prod":
+        coef_x, coef_src = _prod_partials(input.data, x_in, src.data, loc, result.shape)
+    else:
+        coef_x = (x_in & (input.data == result)).astype(input.dtype)
+        coef_src = (src.data == result[loc]).astype(input.dtype)
+        count = coef_x.copy()
+        np.add.at(count, loc, coef_src)
+        coef_x = coef_x / np.maximum(count, 1)
+        coef_src = coef_src / count[loc]
+    out = const(result)
+    if input.requires_grad:
+        out = out + (input - input.detach()) * const(coef_x.astype(input.dtype))
+    if src.requires_grad:
+        zeros = const(np.zeros(result.shape, input.dtype))
+        out = out + ScatterAdd.apply(zeros, d, idx,
+                                     (src - src.detach()) * const(coef_src.astype(input.dtype)))
+    return out
+
+
+def _prod_partials(x, x_in, src, loc, shape):
+    """d(product)/d(each factor) at each position, exact when factors are zero."""
+    nonzero = np.ones(shape, x.dtype)
+    zeros = np.zeros(shape, np.int64)
+    xin_vals = np.where(x_in, x, 1)
+    nonzero *= np.where(xin_vals != 0, xin_vals, 1)
+    zeros += (xin_vals == 0)
+    np.multiply.at(nonzero, loc, np.where(src != 0, src, 1))
+    np.add.at(zeros, loc, (src == 0).astype(np.int64))
+
+    def partial(v, nz, z):
+        safe = np.where(v != 0, v, 1)
+        return np.where(v != 0, np.where(z == 0, nz / safe, 0), np.where(z == 1, nz, 0))
+
+    coef_x = np.where(x_in, partial(x, nonzero, zeros), 0)
+    coef_src = partial(src, nonzero[loc], zeros[loc])
+    return coef_x, coef_src
+
+
+class IndexSelect(Op):
+    """Slices of ``x`` at ``index`` along ``dim``; adjoint of IndexAdd."""
+
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.args = (x.data.shape, dim, index)
+        return np.take(x.data, index, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, dim, index = ctx.args
+        zeros = const(np.zeros(shape, grad.dtype))
+        return IndexAdd.apply(zeros, dim, index, grad), None, None
+
+
+class IndexAdd(Op):
+    """out = x, then out[..., index[k], ...] += src[..., k, ...] along ``dim``."""
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src):
+        ctx.dim, ctx.index = dim, index
+        out = x.data.copy()
+        np.add.at(np.moveaxis(out, dim, 0), index, np.moveaxis(src.data, dim, 0))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        gsrc = IndexSelect.apply(grad, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None
+        return grad, None, None, gsrc
+
+
+def _vector_index(op: str, input: Tensor, dim: int, index) -> tuple:
+    idx = _index_array(index, op)
+    if idx.ndim > 1:
+        raise IndexError(f"{op}(): Index is supposed to be a vector (got shape "
+                         f"{tuple(idx.shape)})")
+    nd = input.data.ndim
+    d = norm_dim(dim, nd, op)
+    size = input.data.shape[d] if nd else 1
+    if idx.size and (idx.max() >= size or idx.min() < -size):
+        bad = int(idx.max() if idx.max() >= size else idx.min())
+        raise IndexError(f"{op}(): index {bad} is out of bounds for dimension {d} with size "
+                         f"{size}")
+    return d, np.where(idx < 0, idx + size, idx).reshape(-1)
+
+
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """The slices of ``input`` at ``index`` (a vector) along ``dim`` (torch.index_select)."""
+    d, idx = _vector_index("index_select", input, dim, index)
+    if input.data.ndim == 0:
+        out = IndexSelect.apply(reshape(input, (1,)), 0, idx)
+        return reshape(out, ()) if np.ndim(_index_array(index, "index_select")) == 0 else out
+    return IndexSelect.apply(input, d, idx)
+
+
+def _check_source(op: str, input: Tensor, d: int, idx: np.ndarray, source: Tensor) -> None:
+    expected = list(input.data.shape)
+    if expected:
+        expected[d] = idx.size
+    if list(source.data.shape) != expected and not (source.data.ndim == 0 and idx.size == 1):
+        raise RuntimeError(f"{op}(): source of shape {list(source.shape)} does not match the "
+                           f"expected shape {expected} (input {list(input.shape)}, {idx.size} "
+                           f"indices along dim {d})")
+    if source.dtype != input.dtype:
+        raise RuntimeError(f"{op}(): self ({input.dtype}) and source ({source.dtype}) must have "
+                           f"the same scalar type")
+
+
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1) -> Tensor:
+    """out = input with alpha * source added at ``index`` along ``dim`` (torch.index_add)."""
+    d, idx = _vector_index("index_add", input, dim, index)
+    _check_source("index_add", input, d, idx, source)
+    if input.data.ndim == 0:
+        return reshape(index_add(reshape(input, (1,)), 0, const(idx), reshape(source, (1,)),
+                                 alpha=alpha), ())
+    if alpha != 1:
+        source = source * alpha
+    return IndexAdd.apply(input, d, idx, source)
+
+
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    """out = input with source's slices copied to ``index`` along ``dim`` (torch.index_copy)."""
+    d, idx = _vector_index("index_copy", input, dim, index)
+    _check_source("index_copy", input, d, idx, source)
+    return IndexPut.apply(input, source, (slice(None),) * d + (idx,))
+
+
+def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
+    """out = input with the slices at ``index`` along ``dim`` set to ``value``
+    (torch.index_fill)."""
+    d, idx = _vector_index("index_fill", input, dim, index)
+    if isinstance(value, Tensor):
+        if value.data.ndim:
+            raise RuntimeError(f"index_fill_(): Only supports 0-dimensional value tensor. Got a "
+                               f"tensor with {value.data.ndim} dimensions.")
+        v = value.to(input.dtype)
+    else:
+        v = const(np.asarray(value).astype(input.dtype))
+    if input.data.ndim == 0:
+        return where(const(np.asarray(idx.size > 0)), v, input)
+    return IndexPut.apply(input, v, (slice(None),) * d + (idx,))
+
+
+# ---------------------------------------------------------------- masks
+def _bool_mask(op: str, mask) -> Tensor:
+    mask = to_tensor(mask)
+    if mask.data.dtype.kind != "b":
+        raise RuntimeError(f"{op} only supports boolean masks, but got mask with dtype "
+                           f"{mask.dtype}")
+    return mask
+
+
+def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
+    """Elements of ``input`` where ``mask`` is True replaced by ``value`` (a number or a 0-d
+    tensor) (torch.masked_fill)."""
+    mask = _bool_mask("masked_fill_", mask)
+    if isinstance(value, Tensor):
+        if value.data.ndim:
+            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got "
+                               f"tensor with {value.data.ndim} dimension(s).")
+        v = value.to(input.dtype)
+    else:
+        if input.dtype.kind in "iu" and isinstance(value, float) and not np.isfinite(value):
+            raise RuntimeError(f"masked_fill: value cannot be converted to type {input.dtype} "
+                               f"without overflow")
+        v = const(np.asarray(value).astype(input.dtype))
+    try:
+        np.broadcast_shapes(input.data.shape, mask.data.shape)
+    except ValueError:
+        raise RuntimeError(f"masked_fill: the mask of shape {tuple(mask.shape)} is not "
+                           f"broadcastable to the input of shape {tuple(input.shape)}") from None
+    return where(mask, v, input)
+
+
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    """The elements where ``mask`` is True, as a 1-D tensor, after broadcasting
+    (torch.masked_select)."""
+    mask = _bool_mask("masked_select:", mask)
+    try:
+        shape = np.broadcast_shapes(input.data.shape, mask.data.shape)
+    except ValueError:
+        raise RuntimeError(f"masked_select: the mask of shape {tuple(mask.shape)} and the input "
+                           f"of shape {tuple(input.shape)} are not broadcastable") from None
+    x = expand(input, shape)
+    return GetItem.apply(x, (np.broadcast_to(mask.data, shape),))
+
+
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """out = input with the positions where ``mask`` is True filled, in order, from
+    ``source`` (torch.masked_scatter)."""
+    mask = _bool_mask("masked_scatter_:", mask)
+    try:
+        shape = np.broadcast_shapes(input.data.shape, mask.data.shape)
+    except ValueError:
+        raise RuntimeError(f"masked_scatter: the mask of shape {tuple(mask.shape)} and the input "
+                           f"of shape {tuple(input.shape)} are not broadcastable") from None
+    m = np.ascontiguousarray(np.broadcast_to(mask.data, shape))
+    n = int(m.sum())
+    if source.data.size < n:
+        raise RuntimeError(f"masked_scatter: Number of elements of source < number of ones in "
+                           f"mask ({source.data.size} < {n})")
+    if source.dtype != input.dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but "
+                           f"got {input.dtype} and {source.dtype}")
+    values = GetItem.apply(reshape(source, (-1,)), (slice(0, n),))
+    x = expand(input, shape) if input.data.shape != shape else input
+    return IndexPut.apply(x, values, (m,))
+
+
+def take(input: Tensor, index: Tensor) -> Tensor:
+    """Elements of the flattened input at ``index``, shaped like ``index`` (torch.take)."""
+    idx = _index_array(index, "take")
+    n = input.data.size
+    if idx.size and (idx.max() >= n or idx.min() < -n):
+        bad = int(idx.max() if idx.max() >= n else idx.min())
+        raise IndexError(f"take(): index {bad} out of range for tensor of size "
+                         f"{list(input.shape)}.")
+    return GetItem.apply(reshape(input, (-1,)), (idx,))
+
+
+def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
+    """gather with broadcasting of ``input`` and ``indices`` outside ``dim``; flattened when
+    dim is None (torch.take_along_dim)."""
+    idx = _index_array(indices, "take_along_dim")
+    if dim is None:
+        return gather(reshape(input, (-1,)), 0, const(idx.reshape(-1)))
+    nd = input.data.ndim
+    if idx.ndim != nd:
+        raise RuntimeError(f"take_along_dim(): input and indices should have the same number of "
+                           f"dimensions, but got {nd} dimensions for input, and {idx.ndim} "
+                           f"dimensions for indices")
+    d = norm_dim(dim, nd, "take_along_dim")
+    xs, ish = list(input.data.shape), list(idx.shape)
+    xs[d] = ish[d] = 1
+    try:
+        common = list(np.broadcast_shapes(tuple(xs), tuple(ish)))
+    except ValueError:
+        raise RuntimeError(f"take_along_dim(): input {list(input.shape)} and indices "
+                           f"{list(idx.shape)} are not broadcastable outside dim {d}") from None
+    xs = common.copy()
+    xs[d] = input.data.shape[d]
+    ish = common.copy()
+    ish[d] = idx.shape[d]
+    return gather(expand(input, tuple(xs)), d, const(np.broadcast_to(idx, tuple(ish))))
+
+
+def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+    """out = input with the flattened positions ``index`` set to (or, with accumulate,
+    increased by) ``source`` (torch.put)."""
+    idx = _index_array(index, "put").reshape(-1)
+    n = input.data.size
+    if idx.size != source.data.size:
+        raise RuntimeError(f"put(): Expected source and index to have the same number of "
+                           f"elements, but got source {source.data.size} and index {idx.size}")
+    if idx.size and (idx.max() >= n or idx.min() < -n):
+        bad = int(idx.max() if idx.max() >= n else idx.min())
+        raise IndexError(f"put(): index {bad} out of range for tensor of size "
+                         f"{list(input.shape)}.")
+    flat = reshape(input, (-1,))
+    src = reshape(source.to(input.dtype), (-1,))
+    idx = np.where(idx < 0, idx + n, idx)
+    out = IndexAdd.apply(flat, 0, idx, src) if accumulate else IndexPut.apply(flat, src, (idx,))
+    return reshape(out, input.data.shape)
+
+
+# ---------------------------------------------------------------- non-differentiable queries
+def nonzero(input: Tensor, *, as_tuple: bool = False):
+    """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one tensor per dim
+    (torch.nonzero)."""
+    a = np.atleast_1d(input.data) if as_tuple else input.data
+    found = np.nonzero(a)
+    if as_tuple:
+        return tuple(const(i.astype(np.int64)) for i in found)
+    if input.data.ndim == 0:
+        return const(np.zeros((1 if a.item() else 0, 0), np.int64))
+    return const(np.stack(found, axis=1).astype(np.int64).reshape(-1, input.data.ndim))
+
+
+def argwhere(input: Tensor) -> Tensor:
+    """nonzero(input) as an (n, ndim) tensor (torch.argwhere)."""
+    return nonzero(input)
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Class indices as one-hot int64 vectors along a new last dim
+    (torch.nn.functional.one_hot)."""
+    a = tensor.data
+    if a.dtype != np.int64:
+        raise RuntimeError(f"one_hot is only applicable to index tensor of type LongTensor (got "
+                           f"{a.dtype}).")
+    if num_classes == -1:
+        if a.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(a.max()) + 1
+    if a.size and a.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if a.size and a.max() >= num_classes:
+        raise RuntimeError(f"Class values must be smaller than num_classes (got "
+                           f"{int(a.max())} with num_classes={num_classes}).")
+    out = np.zeros(a.shape + (num_classes,), np.int64)
+    np.put_along_axis(out, a[..., None], 1, axis=-1)
+    return const(out)
+
+
+# ---------------------------------------------------------------- sorting
+SortResult = namedtuple("sort", ["values", "indices"])
+TopkResult = namedtuple("topk", ["values", "indices"])
+KthvalueResult = namedtuple("kthvalue", ["values", "indices"])
+
+
+def _argsort(a: np.ndarray, axis: int, descending: bool) -> np.ndarray:
+    if not descending:
+        return np.argsort(a, axis=axis, kind="stable")
+    # stable descending (NaN first, like torch): sort the reversed array ascending, reverse back
+    n = a.shape[axis]
+    rev = np.flip(a, axis)
+    order = np.flip(np.argsort(rev, axis=axis, kind="stable"), axis)
+    return (n - 1 - order).astype(np.int64)
+
+
+def argsort(input: Tensor, dim: int = -1, descending: bool = False,
+            stable: bool = False) -> Tensor:
+    """Indices that sort ``input`` along ``dim`` (torch.argsort); always stable here."""
+    if input.data.ndim == 0:
+        return const(np.zeros((), np.int64))
+    d = norm_dim(dim, input.data.ndim, "argsort")
+    return const(_argsort(input.data, d, descending).astype(np.int64))
+
+
+def sort(input: Tensor, dim: int = -1, descending: bool = False, *,
+         stable: bool = False) -> SortResult:
+    """(values, indices) sorted along ``dim``; values carry the gradient (torch.sort)."""
+    if input.data.ndim == 0:
+        return SortResult(clone_of(input), const(np.zeros((), np.int64)))
+    d = norm_dim(dim, input.data.ndim, "sort")
+    idx = _argsort(input.data, d, descending).astype(np.int64)
+    return SortResult(Gather.apply(input, d, idx), const(idx))
+
+
+def clone_of(input: Tensor) -> Tensor:
+    from .shape import clone
+
+    return clone(input)
+
+
+def msort(input: Tensor) -> Tensor:
+    """Sorted along dim 0 (torch.msort)."""
+    return sort(input, 0).values
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
+         sorted: bool = True) -> TopkResult:
+    """The k largest (or smallest) elements along ``dim`` and their indices (torch.topk)."""
+    if input.data.ndim == 0:
+        if k not in (0, 1):
+            raise RuntimeError("topk(): selected index k out of range")
+        return TopkResult(clone_of(input), const(np.zeros((), np.int64)))
+    d = norm_dim(dim, input.data.ndim, "topk")
+    n = input.data.shape[d]
+    if not 0 <= k <= n:
+        raise RuntimeError(f"topk(): selected index k out of range (k={k}, size {n} along dim "
+                           f"{d})")
+    idx = np.take(_argsort(input.data, d, largest), np.arange(k), axis=d).astype(np.int64)
+    return TopkResult(Gather.apply(input, d, idx), const(idx))
+
+
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> KthvalueResult:
+    """The k-th smallest element along ``dim`` and its index (torch.kthvalue)."""
+    nd = input.data.ndim
+    d = norm_dim(dim, nd, "kthvalue")
+    n = input.data.shape[d] if nd else 1
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if nd == 0:
+        return KthvalueResult(clone_of(input), const(np.zeros((), np.int64)))
+    idx = np.take(_argsort(input.data, d, False), [k - 1], axis=d).astype(np.int64)
+    values = Gather.apply(input, d, idx)
+    if not keepdim:
+        values = reshape(values, values.data.shape[:d] + values.data.shape[d + 1:])
+        idx = np.squeeze(idx, d)
+    return KthvalueResult(values, const(idx))
+
+
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
+           return_counts: bool = False, dim: int | None = None):
+    """Distinct values (sorted), optionally with inverse indices and counts (torch.unique)."""
+    a = input.data
+    if dim is None:
+        vals, inv, counts = np.unique(a.reshape(-1), return_inverse=True, return_counts=True)
+        inv = inv.reshape(a.shape)
+    else:
+        d = norm_dim(dim, a.ndim, "unique")
+        vals, inv, counts = np.unique(a, return_inverse=True, return_counts=True, axis=d)
+        inv = inv.reshape(-1)
+    out = [const(vals)]
+    if return_inverse:
+        out.append(const(inv.astype(np.int64)))
+    if return_counts:
+        out.append(const(counts.astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def unique_consecutive(input: Tensor, return_inverse: bool = False,
+                       return_counts: bool = False, dim: int | None = None):
+    """Collapse runs of equal consecutive values (or slices along ``dim``)
+    (torch.unique_consecutive)."""
+    a = input.data
+    if dim is None:
+        flat = a.reshape(-1)
+        change = flat[1:] != flat[:-1]
+        moved, axis = flat, 0
+    else:
+        axis = norm_dim(dim, a.ndim, "unique_consecutive")
+        moved = np.moveaxis(a, axis, 0)
+        change = (moved[1:] != moved[:-1]).reshape(max(moved.shape[0] - 1, 0), -1).any(axis=1)
+    n = moved.shape[0]
+    starts = np.concatenate([[0], np.nonzero(change)[0] + 1]) if n else np.zeros(0, np.int64)
+    vals = moved[starts]
+    if dim is not None:
+        vals = np.moveaxis(vals, 0, axis)
+    out = [const(np.ascontiguousarray(vals))]
+    if return_inverse:
+        inv = (np.cumsum(np.concatenate([[0], change.astype(np.int64)])) if n
+               else np.zeros(0, np.int64))
+        out.append(const(inv.reshape(a.shape) if dim is None else inv))
+    if return_counts:
+        out.append(const(np.diff(np.append(starts, n)).astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False,
+                 right: bool = False, side: str | None = None, sorter=None) -> Tensor:
+    """Insertion points of ``input`` in the last dim of ``sorted_sequence``
+    (torch.searchsorted)."""
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but "
+                               f"got {side}")
+        if right and side == "left":
+            raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, "
+                               "got side of left while right was True")
+        right = side == "right"
+    seq = sorted_sequence.data
+    scalar = not isinstance(input, Tensor)
+    vals = np.asarray(input) if scalar else input.data
+    if sorter is not None:
+        seq = np.take_along_axis(seq, _index_array(sorter, "searchsorted"), axis=-1)
+    how = "right" if right else "left"
+    dtype = np.int32 if out_int32 else np.int64
+    if seq.ndim <= 1:
+        return const(np.searchsorted(seq, vals, side=how).astype(dtype))
+    if scalar or vals.shape[:-1] != seq.shape[:-1]:
+        raise RuntimeError(f"torch.searchsorted(): boundaries tensor should be 1 dimension or the "
+                           f"first N-1 dimensions of boundaries tensor and input value tensor "
+                           f"must match, but we got boundaries tensor {list(seq.shape)} and input "
+                           f"value tensor {list(vals.shape)}")
+    rows = seq.reshape(-1, seq.shape[-1])
+    v = vals.reshape(rows.shape[0], -1)
+    out = np.stack([np.searchsorted(r, x, side=how) for r, x in zip(rows, v)])
+    return const(out.reshape(vals.shape).astype(dtype))
+
+
+def bucketize(input, boundaries: Tensor, *, out_int32: bool = False,
+              right: bool = False) -> Tensor:
+    """The bucket of each value given 1-D ``boundaries`` (torch.bucketize)."""
+    if boundaries.data.ndim != 1:
+        raise RuntimeError(f"bucketize(): boundaries tensor must be 1 dimension, but got dim("
+                           f"{boundaries.data.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+__all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add",
+           "index_copy", "index_fill", "masked_fill", "masked_select", "masked_scatter", "take",
+           "take_along_dim", "put", "nonzero", "argwhere", "sort", "argsort", "msort", "topk",
+           "kthvalue", "unique", "unique_consecutive", "searchsorted", "bucketize"]
+
+METHODS = {
+    "__getitem__": getitem, "__setitem__": setitem, "gather": gather, "scatter": scatter,
+    "scatter_add": scatter_add, "scatter_reduce": scatter_reduce, "index_select": index_select,
+    "index_add": index_add, "index_copy": index_copy, "index_fill": index_fill,
+    "masked_fill": masked_fill, "masked_select": masked_select, "masked_scatter": masked_scatter,
+    "take": take, "take_along_dim": take_along_dim, "put": put, "nonzero": nonzero,
+    "argwhere": argwhere, "sort": sort, "argsort": argsort, "msort": msort, "topk": topk,
+    "kthvalue": kthvalue, "unique": unique, "unique_consecutive": unique_consecutive,
+}
+for _name, _fn in [("scatter_", scatter), ("scatter_add_", scatter_add),
+                   ("scatter_reduce_", scatter_reduce), ("index_add_", index_add),
+                   ("index_copy_", index_copy), ("index_fill_", index_fill),
+                   ("masked_fill_", masked_fill), ("masked_scatter_", masked_scatter),
+                   ("put_", put)]:
+    METHODS[_name] = _inplace(_fn, _name)
