@@ -23,3 +23,4 @@ from .random import (Generator, default_generator, get_rng_state, initial_seed, 
 # `import autograd as torch` scripts reach `torch.autograd.grad`, `torch.autograd.Function`, ...
 autograd = _sys.modules[__name__]
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from . import linalg
