@@ -100,8 +100,6 @@ class return_types:  # noqa: N801 (mirrors the torch.return_types module)
     min = _result_type("min")
     median = _result_type("median")
     nanmedian = _result_type("nanmedian")
-    cummax = _result_type("cummax")
-    cummin = _result_type("cummin")
 
 
 # ---------------------------------------------------------------- sum, mean, nansum, nanmean
