@@ -8,6 +8,27 @@ from .. import dtypes
 from ..function import Function
 from ..tensor import Tensor
 
+try:  # numpy >= 2 keeps its floating-point error state in a context variable
+    from numpy._core._ufunc_config import _extobj_contextvar as _FP_STATE
+
+    with np.errstate(all="ignore"):
+        _FP_QUIET = _FP_STATE.get()
+except ImportError:  # older numpy: the public (slower) context manager
+    _FP_STATE = None
+
+
+def quietly(fn, *args):
+    """``fn(*args)`` with numpy's floating-point warnings off (inf * 0, overflow to inf: values
+    torch returns silently), for about a quarter of what ``np.errstate`` costs per call."""
+    if _FP_STATE is None:
+        with np.errstate(all="ignore"):
+            return fn(*args)
+    token = _FP_STATE.set(_FP_QUIET)
+    try:
+        return fn(*args)
+    finally:
+        _FP_STATE.reset(token)
+
 
 class Op(Function):
     """A built-in Function: forward reads ``x.data`` arrays, backward is written in Tensor ops."""
