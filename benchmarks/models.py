@@ -105,6 +105,8 @@ def build(lib: SimpleNamespace, workload: str):
         opt.step()
         return loss
 
+    step.clear = opt.zero_grad      # lets the memory pass start from a state without gradients
+
     def state() -> dict:
         return {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
 
@@ -177,6 +179,11 @@ def _chain(lib, data: dict):
         loss = x.sum()
         loss.backward()
         return loss
+
+    def clear():
+        x0.grad = None
+
+    step.clear = clear
 
     def state() -> dict:
         return {"x0.grad": x0.grad.detach().numpy().copy()}

@@ -89,6 +89,8 @@ class Implementation:
         if self.lib != "torch":
             samples = []
             for _ in range(2):
+                if getattr(step, "clear", None) is not None:
+                    step.clear()
                 gc.collect()
                 tracemalloc.start()
                 tracemalloc.reset_peak()
@@ -146,7 +148,10 @@ def _peak_rss_rise(step) -> float | None:
     _strict_allocator(libc)
     step()
     samples = []
+    clear = getattr(step, "clear", None)
     for _ in range(3):
+        if clear is not None:
+            clear()       # gradients held from the previous step are not part of the baseline
         gc.collect()
         libc.malloc_trim(0)
         with open("/proc/self/clear_refs", "w") as f:
