@@ -24,6 +24,8 @@ from .random import (Generator, default_generator, get_rng_state, initial_seed, 
 autograd = _sys.modules[__name__]
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from . import linalg
+from . import functional
+from .serialization import load, save
 from . import debug, viz
 from .debug import (detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled,
                     set_detect_anomaly)

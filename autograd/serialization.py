@@ -1,0 +1,263 @@
+"""save / load without pickle (torch.save / torch.load).
+
+A saved file is a zip archive holding ``structure.json`` (the nested containers and Python
+scalars, each entry typed) and one ``.npy`` file per array. Loading parses JSON and reads arrays
+with ``allow_pickle=False``, so a file can never run code: pickles (including files written by
+torch.save) are recognised and refused with an explanation.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+from collections import OrderedDict
+
+import numpy as np
+
+from .tensor import Tensor, device
+
+FORMAT = "topograd"
+VERSION = 1
+_STRUCTURE = "structure.json"
+_MAX_DEPTH = 200
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.arrays: list[np.ndarray] = []
+        self.memo: dict[int, int] = {}
+        self.keep: list = []  # holds saved objects so their ids stay unique while writing
+
+    def array(self, obj, a: np.ndarray, where: str) -> int:
+        key = id(obj)
+        if key in self.memo:
+            return self.memo[key]
+        if a.dtype.hasobject or a.dtype.kind not in "biufc":
+            raise TypeError(f"save: cannot save an array of dtype {a.dtype} at {where} (only "
+                            f"numeric and bool arrays can be saved without pickle)")
+        self.keep.append(obj)
+        self.arrays.append(a)
+        self.memo[key] = len(self.arrays) - 1
+        return self.memo[key]
+
+    def node(self, obj, where: str, depth: int = 0):
+        if depth > _MAX_DEPTH:
+            raise ValueError(f"save: structure nested more than {_MAX_DEPTH} levels deep at "
+                             f"{where} (a container that contains itself?)")
+        if obj is None:
+            return {"type": "none"}
+        if isinstance(obj, (bool, np.bool_)):
+            return {"type": "bool", "value": bool(obj)}
+        if isinstance(obj, int) and not isinstance(obj, bool):
+            return {"type": "int", "value": str(obj)}
+        if isinstance(obj, float):
+            return {"type": "float", "value": float.hex(obj)}
+        if isinstance(obj, str):
+            return {"type": "str", "value": obj}
+        if isinstance(obj, Tensor):
+            return {"type": "tensor", "array": self.array(obj, obj.data, where),
+                    "requires_grad": bool(obj.requires_grad)}
+        if isinstance(obj, np.ndarray):
+            return {"type": "ndarray", "array": self.array(obj, obj, where)}
+        if isinstance(obj, np.generic):
+            a = np.asarray(obj)
+            return {"type": "npscalar", "array": self.array(a, a, where)}
+        if isinstance(obj, np.dtype):
+            return {"type": "dtype", "value": obj.str}
+        if isinstance(obj, device):
+            return {"type": "device", "value": str(obj)}
+        if isinstance(obj, dict):
+            kind = "odict" if isinstance(obj, OrderedDict) else "dict"
+            items = []
+            for k, v in obj.items():
+                if not isinstance(k, (str, int, float, bool, type(None), tuple)):
+                    raise TypeError(f"save: dict key of type {type(k).__name__} at {where} "
+                                    f"cannot be saved")
+                items.append([self.node(k, f"{where} key {k!r}", depth + 1),
+                              self.node(v, f"{where}[{k!r}]", depth + 1)])
+            return {"type": kind, "items": items}
+        if isinstance(obj, (list, tuple)):
+            kind = "list" if isinstance(obj, list) else "tuple"
+            return {"type": kind, "items": [self.node(v, f"{where}[{i}]", depth + 1)
+                                            for i, v in enumerate(obj)]}
+        raise TypeError(f"save: cannot save an object of type {type(obj).__module__}."
+                        f"{type(obj).__qualname__} at {where}; supported are tensors, numpy "
+                        f"arrays, dict/OrderedDict/list/tuple and int/float/bool/str/None")
+
+
+def save(obj, f, pickle_module=None, pickle_protocol: int = 2,
+         _use_new_zipfile_serialization: bool = True) -> None:
+    """Write ``obj`` (tensors, arrays, nested containers, Python scalars) to a path or a
+    binary file object (torch.save). Never uses pickle; the pickle arguments are ignored."""
+    writer = _Writer()
+    root = writer.node(obj, "obj")
+    structure = json.dumps({"format": FORMAT, "version": VERSION,
+                            "arrays": len(writer.arrays), "root": root})
+    own = isinstance(f, (str, os.PathLike))
+    target = open(f, "wb") if own else f
+    try:
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
+            zf.writestr(_STRUCTURE, structure)
+            for i, a in enumerate(writer.arrays):
+                with zf.open(f"arrays/{i}.npy", "w", force_zip64=True) as out:
+                    np.lib.format.write_array(out, a, allow_pickle=False)
+    finally:
+        if own:
+            target.close()
+
+
+class _Reader:
+    def __init__(self, zf: zipfile.ZipFile, n_arrays: int, name: str) -> None:
+        self.zf = zf
+        self.n = n_arrays
+        self.name = name
+        self.arrays: dict[int, np.ndarray] = {}
+        self.tensors: dict[int, Tensor] = {}
+
+    def array(self, k) -> np.ndarray:
+        if not isinstance(k, int) or not 0 <= k < self.n:
+            raise _corrupt(self.name, f"array reference {k!r} is out of range")
+        if k not in self.arrays:
+            try:
+                with self.zf.open(f"arrays/{k}.npy") as fp:
+                    a = np.lib.format.read_array(io.BytesIO(fp.read()), allow_pickle=False)
+            except KeyError:
+                raise _corrupt(self.name, f"array {k} is missing from the archive") from None
+            except ValueError as exc:
+                raise _corrupt(self.name, f"array {k} cannot be read without pickle "
+                                          f"({exc})") from None
+            except (zipfile.BadZipFile, EOFError, OSError) as exc:
+                raise _corrupt(self.name, f"array {k} is damaged ({exc})") from None
+            self.arrays[k] = a
+        return self.arrays[k]
+
+    def node(self, n, depth: int = 0):
+        if depth > _MAX_DEPTH:
+            raise _corrupt(self.name, f"structure nested more than {_MAX_DEPTH} levels deep")
+        if not isinstance(n, dict) or not isinstance(n.get("type"), str):
+            raise _corrupt(self.name, f"unknown structure entry {str(n)[:80]!r}")
+        kind = n["type"]
+        try:
+            if kind == "none":
+                return None
+            if kind == "bool":
+                return bool(n["value"])
+            if kind == "int":
+                return int(n["value"])
+            if kind == "float":
+                return float.fromhex(n["value"])
+            if kind == "str":
+                return str(n["value"])
+            if kind == "tensor":
+                k = n["array"]
+                if k not in self.tensors:
+                    t = Tensor._make(self.array(k), False, None)
+                    if n.get("requires_grad"):
+                        t.requires_grad_(True)
+                    self.tensors[k] = t
+                return self.tensors[k]
+            if kind == "ndarray":
+                return self.array(n["array"])
+            if kind == "npscalar":
+                return self.array(n["array"])[()]
+            if kind == "dtype":
+                return np.dtype(str(n["value"]))
+            if kind == "device":
+                return device(str(n["value"]))
+            if kind in ("dict", "odict"):
+                out = OrderedDict() if kind == "odict" else {}
+                for key, value in n["items"]:
+                    out[_hashable(self.node(key, depth + 1))] = self.node(value, depth + 1)
+                return out
+            if kind in ("list", "tuple"):
+                items = [self.node(v, depth + 1) for v in n["items"]]
+                return items if kind == "list" else tuple(items)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _corrupt(self.name, f"malformed {kind!r} entry ({exc})") from None
+        raise _corrupt(self.name, f"unknown structure entry type {kind!r}")
+
+
+def _hashable(k):
+    return tuple(_hashable(x) for x in k) if isinstance(k, list) else k
+
+
+class _LoadError(RuntimeError):
+    """Raised by load for files it refuses (corrupt, truncated, pickled, unknown)."""
+
+
+def _corrupt(name: str, why: str) -> _LoadError:
+    return _LoadError(f"load: {name} is not a valid topograd file: {why}")
+
+
+def _describe(f) -> str:
+    if isinstance(f, (str, os.PathLike)):
+        return f"'{os.fspath(f)}'"
+    return "the given file object"
+
+
+def _check_map_location(map_location) -> None:
+    if map_location is None or callable(map_location) or isinstance(map_location, dict):
+        return
+    device(map_location)  # refuses anything but the CPU
+
+
+def load(f, map_location=None, pickle_module=None, *, weights_only: bool = True,
+         mmap=None, **pickle_load_args):
+    """Read what ``save`` wrote, from a path or a binary file object (torch.load).
+
+    No pickle is ever loaded, whatever ``weights_only`` says: a pickle (for example a file
+    written by torch.save) is refused with a clear error rather than executed.
+    """
+    _check_map_location(map_location)
+    name = _describe(f)
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "rb") as fp:
+            data = fp.read()
+    else:
+        data = f.read()
+    if isinstance(data, str):
+        raise TypeError("load: the file object must be opened in binary mode ('rb')")
+    if not data:
+        raise _corrupt(name, "the file is empty")
+    if data[:1] == b"\x80":  # the PROTO opcode that starts every pickle of protocol 2+
+        raise _LoadError(f"load: {name} is a Python pickle (for example written by "
+                         f"torch.save or pickle.dump); refusing to unpickle it, since loading "
+                         f"a pickle can execute arbitrary code. Save it with this library's "
+                         f"save() instead.")
+    if data[:4] != b"PK\x03\x04":
+        raise _corrupt(name, "it is not a zip archive (wrong leading bytes "
+                             f"{data[:4]!r})")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise _corrupt(name, f"the archive is truncated or damaged ({exc})") from None
+    with zf:
+        names = set(zf.namelist())
+        if _STRUCTURE not in names:
+            if any(n.endswith(".pkl") for n in names):
+                raise _LoadError(f"load: {name} was written by torch.save (a zip holding a "
+                                 f"pickle); refusing to unpickle it, since loading a pickle can "
+                                 f"execute arbitrary code. Convert it with torch: save "
+                                 f"{{k: v.numpy()}} with numpy.savez and load those arrays.")
+            raise _corrupt(name, f"the archive has no {_STRUCTURE}")
+        try:
+            raw = zf.read(_STRUCTURE)
+            meta = json.loads(raw.decode("utf-8"))
+        except (zipfile.BadZipFile, EOFError, OSError) as exc:
+            raise _corrupt(name, f"the archive is truncated or damaged ({exc})") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise _corrupt(name, f"{_STRUCTURE} is not valid JSON ({exc})") from None
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise _corrupt(name, f"{_STRUCTURE} does not describe a {FORMAT} file")
+        if meta.get("version") != VERSION:
+            raise _corrupt(name, f"unsupported format version {meta.get('version')!r} (this "
+                                 f"library reads version {VERSION})")
+        n = meta.get("arrays")
+        if not isinstance(n, int) or n < 0 or "root" not in meta:
+            raise _corrupt(name, f"{_STRUCTURE} lacks its array count or root entry")
+        return _Reader(zf, n, name).node(meta["root"])
+
+
+__all__ = ["save", "load"]
