@@ -100,6 +100,9 @@ class return_types:  # noqa: N801 (mirrors the torch.return_types module)
     min = _result_type("min")
     median = _result_type("median")
     nanmedian = _result_type("nanmedian")
+    cummax = _result_type("cummax")
+    cummin = _result_type("cummin")
+    aminmax = _result_type("aminmax", "min max")
 
 
 # ---------------------------------------------------------------- sum, mean, nansum, nanmean
@@ -428,6 +431,16 @@ def amin(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
     return _amax_amin("amin", False, input, dim, keepdim)
 
 
+def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False):
+    """(min, max) in one call, a named tuple (torch.aminmax)."""
+    _check_tensor(input, "aminmax")
+    if dim is not None:
+        _one_axis(dim, input, "aminmax")
+    dims = () if dim is None else dim
+    return return_types.aminmax(_amax_amin("aminmax", False, input, dims, keepdim),
+                                _amax_amin("aminmax", True, input, dims, keepdim))
+
+
 def _argextreme(op: str, largest: bool, input: Tensor, dim, keepdim: bool) -> Tensor:
     _check_tensor(input, op)
     if dim is None:
@@ -589,6 +602,36 @@ def _cumulative(op_cls, name: str, input: Tensor, dim: int, dtype) -> Tensor:
     return op_cls.apply(input, axis, dtype)
 
 
+def _cumulative_extreme(op: str, largest: bool, input: Tensor, dim: int):
+    _check_tensor(input, op)
+    axis = _one_axis(dim, input, op)
+    result = getattr(return_types, op)
+    if axis is None:
+        return result(input * 1 if input.requires_grad else input,
+                      const(np.zeros((), dtypes.int64)))
+    x = input.data
+    running = (np.maximum if largest else np.minimum).accumulate(x, axis=axis)
+    # a position is a record when it sets (or ties, or is a NaN) the running extreme; each output
+    # takes the latest record so far, as torch does
+    record = (x == running) | np.isnan(x)
+    shape = [1] * x.ndim
+    shape[axis] = x.shape[axis]
+    positions = np.arange(x.shape[axis]).reshape(shape)
+    idx = np.maximum.accumulate(np.where(record, positions, 0), axis=axis).astype(np.int64)
+    from .index import gather
+    return result(gather(input, axis, const(idx)), const(idx))
+
+
+def cummax(input: Tensor, dim: int):
+    """Running maximum and the index where it was last reached, a named tuple (torch.cummax)."""
+    return _cumulative_extreme("cummax", True, input, dim)
+
+
+def cummin(input: Tensor, dim: int):
+    """Running minimum and the index where it was last reached, a named tuple (torch.cummin)."""
+    return _cumulative_extreme("cummin", False, input, dim)
+
+
 def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
     """Running sum along ``dim`` (torch.cumsum); ints and bools accumulate in int64."""
     return _cumulative(CumSum, "cumsum", input, dim, dtype)
@@ -727,12 +770,14 @@ def count_nonzero(input: Tensor, dim=None) -> Tensor:
 
 __all__ = ["sum", "mean", "nansum", "nanmean", "prod", "var", "std", "var_mean", "std_mean",
            "max", "min", "amax", "amin", "argmax", "argmin", "median", "nanmedian", "logsumexp",
-           "cumsum", "cumprod", "norm", "all", "any", "count_nonzero", "return_types"]
+           "cumsum", "cumprod", "cummax", "cummin", "aminmax", "norm", "all", "any",
+           "count_nonzero", "return_types"]
 
 METHODS = {
     "sum": sum, "mean": mean, "nansum": nansum, "nanmean": nanmean, "prod": prod, "var": var,
     "std": std, "max": max, "min": min, "amax": amax, "amin": amin, "argmax": argmax,
     "argmin": argmin, "median": median, "nanmedian": nanmedian, "logsumexp": logsumexp,
-    "cumsum": cumsum, "cumprod": cumprod, "norm": norm, "all": all, "any": any,
+    "cumsum": cumsum, "cumprod": cumprod, "cummax": cummax, "cummin": cummin,
+    "aminmax": aminmax, "norm": norm, "all": all, "any": any,
     "count_nonzero": count_nonzero,
 }

@@ -67,6 +67,11 @@ CASES = [
     OpCase("cumsum-0d", lambda L, a: a.cumsum(0), [()]),
     OpCase("cumprod", lambda L, a: L.cumprod(a, 0), [(4, 3)]),
     OpCase("cumprod-neg", lambda L, a: a.cumprod(dim=-1), [(2, 5)]),
+    OpCase("cummax", lambda L, a: L.cummax(a, 1), [(3, 4)], domain=D),
+    OpCase("cummin-neg", lambda L, a: a.cummin(-2), [(4, 2)], domain=D),
+    OpCase("cummax-0d", lambda L, a: a.cummax(0), [()], domain=D),
+    OpCase("aminmax", lambda L, a: L.aminmax(a), [(3, 4)], domain=D),
+    OpCase("aminmax-dim", lambda L, a: a.aminmax(dim=0, keepdim=True), [(3, 4)], domain=D),
     # norms
     OpCase("norm-fro", lambda L, a: a.norm(), [(3, 4)]),
     OpCase("norm-dim", lambda L, a: L.norm(a, dim=1), [(3, 4)]),

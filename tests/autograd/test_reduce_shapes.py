@@ -137,6 +137,18 @@ def test_reductions_with_dim_send_the_gradient_to_the_returned_index(fn):
     assert np.count_nonzero(ours) == 3
 
 
+def test_cummax_and_cummin_indices_follow_ties_and_nans_like_torch():
+    torch = need_torch()
+    data = np.array([1.0, 3.0, 2.0, 3.0, 0.0, 5.0, 5.0, math.nan, 1.0, math.nan])
+    for name in ("cummax", "cummin"):
+        ours = getattr(autograd, name)(autograd.tensor(data), 0)
+        theirs = getattr(torch, name)(torch.tensor(data), 0)
+        np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
+        np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())
+    fn = lambda L, x: L.cummax(x, 1).values  # noqa: E731
+    np.testing.assert_allclose(_our_grad(fn, TIED), _torch_grad(torch, fn, TIED))
+
+
 def test_tied_indices_are_the_first_occurrence_like_torch():
     torch = need_torch()
     ours = autograd.tensor(TIED).max(1)
