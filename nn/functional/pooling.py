@@ -1,0 +1,330 @@
+"""Pooling: max (the strided running-maximum op), average, adaptive, unpooling and power-average
+(torch.nn.functional.max_pool2d, avg_pool2d, adaptive_avg_pool2d, max_unpool2d, lp_pool2d, ...).
+
+1-D pooling is 2-D pooling on an image of height 1. Average pooling over non-overlapping windows
+is a reshape and a mean; otherwise windows come from unfold and the divisor from torch's rule.
+Adaptive pooling uses torch's windows [floor(i*n/m), ceil((i+1)*n/m)).
+"""
+
+from __future__ import annotations
+
+import math
+
+import autograd
+from autograd import Tensor
+from autograd.ops import pooling as pool_ops
+from autograd.ops.conv import unfold
+from autograd.ops.shape import pad
+
+from .conv import expand_param
+
+__all__ = ["max_pool1d", "max_pool2d", "max_pool1d_with_indices", "max_pool2d_with_indices",
+           "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
+           "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool1d_with_indices",
+           "adaptive_max_pool2d_with_indices", "max_unpool1d", "max_unpool2d", "lp_pool1d",
+           "lp_pool2d"]
+
+
+max_pool1d_with_indices = pool_ops.max_pool1d_with_indices
+max_pool2d_with_indices = pool_ops.max_pool2d_with_indices
+
+
+def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
+               ceil_mode: bool = False, return_indices: bool = False):
+    """1-D max pooling over (N, C, L) or (C, L) (torch.nn.functional.max_pool1d)."""
+    out, indices = pool_ops.max_pool1d_with_indices(input, kernel_size, stride, padding, dilation,
+                                           ceil_mode)
+    return (out, indices) if return_indices else out
+
+
+def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
+               ceil_mode: bool = False, return_indices: bool = False):
+    """2-D max pooling over (N, C, H, W) or (C, H, W); indices are flat positions in H*W
+    (torch.nn.functional.max_pool2d)."""
+    out, indices = pool_ops.max_pool2d_with_indices(input, kernel_size, stride, padding, dilation,
+                                           ceil_mode)
+    return (out, indices) if return_indices else out
+
+
+# ---------------------------------------------------------------- average pooling
+def _check_pool_input(op: str, input: Tensor, dims: int) -> None:
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{op}: expected a Tensor input, got {type(input).__name__}")
+    if input.ndim not in (dims + 1, dims + 2):
+        raise RuntimeError(f"{op}: expected {dims + 1}D (unbatched) or {dims + 2}D (batched) "
+                           f"input, got shape {tuple(input.shape)}")
+    if input.dtype.kind != "f":
+        raise RuntimeError(f"{op}: not implemented for dtype {input.dtype}")
+
+
+def _window_counts(size: int, kernel: int, stride: int, pad: int, out: int,
+                   count_include_pad: bool) -> list:
+    """How many elements torch divides by along one dimension, for every output position."""
+    counts = []
+    for i in range(out):
+        start = i * stride - pad
+        end = min(start + kernel, size + pad)
+        if not count_include_pad:
+            start, end = max(start, 0), min(end, size)
+        counts.append(end - start)
+    return counts
+
+
+def _avg_pool(op, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+              divisor_override, dims):
+    _check_pool_input(op, input, dims)
+    kernel = expand_param(kernel_size, "kernel_size", op, dims)
+    stride = kernel if stride is None or stride == () or stride == [] else \
+        expand_param(stride, "stride", op, dims)
+    padding = expand_param(padding, "padding", op, dims)
+    if min(kernel) <= 0 or min(stride) <= 0:
+        raise RuntimeError(f"{op}: kernel_size and stride must be greater than zero, got "
+                           f"kernel_size={kernel}, stride={stride}")
+    for k, p in zip(kernel, padding):
+        if p < 0 or p > k // 2:
+            raise RuntimeError(f"{op}: pad should be at most half of effective kernel size, but "
+                               f"got pad={p}, kernel_size={k} and dilation=1")
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError(f"{op}: divisor must be not zero")
+    spatial = tuple(input.shape[-dims:])
+    out = tuple(pool_ops.pool_output_size(n, k, s, p, 1, ceil_mode)
+                for n, k, s, p in zip(spatial, kernel, stride, padding))
+    if min(out) < 1:
+        raise RuntimeError(f"{op}: given input size {tuple(input.shape)}, the calculated output "
+                           f"size {out} is too small (kernel_size={kernel}, stride={stride}, "
+                           f"padding={padding})")
+    lead = tuple(input.shape[:-dims])
+    if dims == 1:
+        kernel, stride, padding, spatial, out = ((1,) + kernel, (1,) + stride, (0,) + padding,
+                                                 (1,) + spatial, (1,) + out)
+    x = input.reshape((-1, 1) + spatial)
+    (kh, kw), (oh, ow) = kernel, out
+    if stride == kernel and padding == (0, 0) and oh * kh <= spatial[0] and ow * kw <= spatial[1]:
+        # non-overlapping windows: crop to whole windows, reshape, sum
+        tiles = x[:, :, :oh * kh, :ow * kw] if (oh * kh, ow * kw) != spatial else x
+        sums = tiles.reshape(-1, oh, kh, ow, kw).sum((2, 4))
+    else:
+        reach = [(o - 1) * s + k - (n + 2 * p) for o, s, k, n, p in
+                 zip(out, stride, kernel, spatial, padding)]
+        if any(r > 0 for r in reach):  # ceil_mode windows run past the padding
+            x = pad(x, [padding[1], padding[1] + max(reach[1], 0),
+                        padding[0], padding[0] + max(reach[0], 0)])
+            cols = unfold(x, kernel, 1, 0, stride)
+        else:
+            cols = unfold(x, kernel, 1, padding, stride)
+        sums = cols.sum(1).reshape(-1, oh, ow)
+    if divisor_override is not None:
+        pooled = sums / divisor_override
+    else:
+        rows = _window_counts(spatial[0], kh, stride[0], padding[0], oh, count_include_pad)
+        cols_count = _window_counts(spatial[1], kw, stride[1], padding[1], ow,
+                                    count_include_pad)
+        if len(set(rows)) == 1 and len(set(cols_count)) == 1:
+            pooled = sums / (rows[0] * cols_count[0])
+        else:
+            divisor = autograd.tensor([[r * c for c in cols_count] for r in rows],
+                                      dtype=input.dtype)
+            pooled = sums / divisor
+    return pooled.reshape(lead + out[-dims:])
+
+
+def avg_pool1d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    """1-D average pooling (torch.nn.functional.avg_pool1d)."""
+    return _avg_pool("avg_pool1d", input, kernel_size, stride, padding, ceil_mode,
+                     count_include_pad, None, 1)
+
+
+def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """2-D average pooling with torch's divisor rules (torch.nn.functional.avg_pool2d)."""
+    return _avg_pool("avg_pool2d", input, kernel_size, stride, padding, ceil_mode,
+                     count_include_pad, divisor_override, 2)
+
+
+# ---------------------------------------------------------------- adaptive pooling
+def _adaptive_sizes(op: str, input: Tensor, output_size, dims: int) -> tuple:
+    if isinstance(output_size, (tuple, list)):
+        if len(output_size) != dims:
+            raise ValueError(f"{op}: output_size must be an int or a tuple of {dims}, got "
+                             f"{output_size!r}")
+        sizes = tuple(output_size)
+    else:
+        sizes = (output_size,) * dims
+    spatial = tuple(input.shape[-dims:])
+    sizes = tuple(n if s is None else int(s) for s, n in zip(sizes, spatial))
+    if min(sizes) < 0 or (min(sizes) == 0 and input.numel()):
+        raise RuntimeError(f"{op}: output_size must be positive, got {sizes}")
+    if min(spatial) < 1:
+        raise RuntimeError(f"{op}: expected non-empty spatial dimensions, got input of shape "
+                           f"{tuple(input.shape)}")
+    return sizes
+
+
+def _windows(size: int, out: int) -> list:
+    """torch's adaptive windows: [floor(i*size/out), ceil((i+1)*size/out))."""
+    return [((i * size) // out, -(-((i + 1) * size) // out)) for i in range(out)]
+
+
+def _averaging_matrix(size: int, out: int, dtype) -> Tensor:
+    rows = []
+    for start, end in _windows(size, out):
+        rows.append([1.0 / (end - start) if start <= j < end else 0.0 for j in range(size)])
+    return autograd.tensor(rows, dtype=dtype)
+
+
+def _adaptive_avg(op: str, input: Tensor, output_size, dims: int) -> Tensor:
+    _check_pool_input(op, input, dims)
+    sizes = _adaptive_sizes(op, input, output_size, dims)
+    spatial = tuple(input.shape[-dims:])
+    if all(n % s == 0 for n, s in zip(spatial, sizes)):
+        shape = tuple(input.shape[:-dims])
+        for n, s in zip(spatial, sizes):
+            shape += (s, n // s)
+        return input.reshape(shape).mean(tuple(range(-2 * dims + 1, 0, 2)))
+    x = input
+    # one averaging matrix per spatial dim: x @ P_w^T, then P_h @ (...)
+    x = x @ _averaging_matrix(spatial[-1], sizes[-1], input.dtype).t()
+    if dims == 2:
+        x = _averaging_matrix(spatial[0], sizes[0], input.dtype) @ x
+    return x
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
+    """Average over torch's adaptive windows to a length of ``output_size``
+    (torch.nn.functional.adaptive_avg_pool1d)."""
+    return _adaptive_avg("adaptive_avg_pool1d", input, output_size, 1)
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
+    """Average over torch's adaptive windows to ``output_size`` (None keeps a dimension)
+    (torch.nn.functional.adaptive_avg_pool2d)."""
+    return _adaptive_avg("adaptive_avg_pool2d", input, output_size, 2)
+
+
+def _gather_windows(size: int, out: int) -> tuple[list, int]:
+    """Input positions of every window, padded to the widest window by repeating its last
+    position (a repeat never beats the original: ties go to the first)."""
+    windows = _windows(size, out)
+    width = max(end - start for start, end in windows)
+    return [min(start + r, end - 1) for start, end in windows for r in range(width)], width
+
+
+def _adaptive_max(op: str, input: Tensor, output_size, dims: int) -> tuple[Tensor, Tensor]:
+    _check_pool_input(op, input, dims)
+    sizes = _adaptive_sizes(op, input, output_size, dims)
+    spatial = tuple(input.shape[-dims:])
+    lead = tuple(input.shape[:-dims])
+    if dims == 1:
+        spatial, sizes = (1,) + spatial, (1,) + sizes
+    x = input.reshape((-1,) + spatial)
+    if all(n % s == 0 for n, s in zip(spatial, sizes)):
+        kernel = tuple(n // s for n, s in zip(spatial, sizes))
+        values, indices = pool_ops.max_pool2d_with_indices(x, kernel)
+    else:
+        rows, kh = _gather_windows(spatial[0], sizes[0])
+        cols, kw = _gather_windows(spatial[1], sizes[1])
+        grid = x[:, autograd.tensor(rows)][:, :, autograd.tensor(cols)]
+        values, grid_index = pool_ops.max_pool2d_with_indices(grid, (kh, kw))
+        width = len(cols)
+        row_of = autograd.tensor(rows)[grid_index // width]
+        col_of = autograd.tensor(cols)[grid_index % width]
+        indices = row_of * spatial[1] + col_of
+    return values.reshape(lead + sizes[-dims:]), indices.reshape(lead + sizes[-dims:])
+
+
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size) -> tuple[Tensor, Tensor]:
+    """Adaptive 1-D max pooling with indices
+    (torch.nn.functional.adaptive_max_pool1d_with_indices)."""
+    return _adaptive_max("adaptive_max_pool1d", input, output_size, 1)
+
+
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size) -> tuple[Tensor, Tensor]:
+    """Adaptive 2-D max pooling with flat H*W indices
+    (torch.nn.functional.adaptive_max_pool2d_with_indices)."""
+    return _adaptive_max("adaptive_max_pool2d", input, output_size, 2)
+
+
+def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
+    """Max over torch's adaptive windows (torch.nn.functional.adaptive_max_pool1d)."""
+    out = _adaptive_max("adaptive_max_pool1d", input, output_size, 1)
+    return out if return_indices else out[0]
+
+
+def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
+    """Max over torch's adaptive windows (torch.nn.functional.adaptive_max_pool2d)."""
+    out = _adaptive_max("adaptive_max_pool2d", input, output_size, 2)
+    return out if return_indices else out[0]
+
+
+# ---------------------------------------------------------------- unpooling and power-average
+def _max_unpool(op, input, indices, kernel_size, stride, padding, output_size, dims):
+    _check_pool_input(op, input, dims)
+    if not isinstance(indices, Tensor) or indices.dtype.kind not in "iu":
+        raise RuntimeError(f"{op}: indices must be an integer Tensor")
+    if tuple(indices.shape) != tuple(input.shape):
+        raise RuntimeError(f"{op}: expected indices of the input's shape {tuple(input.shape)}, "
+                           f"got {tuple(indices.shape)}")
+    kernel = expand_param(kernel_size, "kernel_size", op, dims)
+    stride = kernel if stride is None or stride == () or stride == [] else \
+        expand_param(stride, "stride", op, dims)
+    padding = expand_param(padding, "padding", op, dims)
+    spatial = tuple(input.shape[-dims:])
+    default = tuple((n - 1) * s - 2 * p + k for n, s, p, k in
+                    zip(spatial, stride, padding, kernel))
+    if output_size is None:
+        size = default
+    else:
+        size = tuple(output_size)[-dims:]
+        if len(size) != dims:
+            raise ValueError(f"{op}: output_size must have {dims} or more elements, got "
+                             f"{tuple(output_size)}")
+        for i, (want, d, s) in enumerate(zip(size, default, stride)):
+            if not d - s < want < d + s:
+                raise ValueError(f"{op}: invalid output_size {tuple(output_size)} (dim {i} must "
+                                 f"be between {d - s} and {d + s})")
+    lead = tuple(input.shape[:-dims])
+    planes = math.prod(lead)
+    area = math.prod(size)
+    flat_index = indices.reshape(planes, -1)
+    if flat_index.numel() and (int(flat_index.max()) >= area or int(flat_index.min()) < 0):
+        raise RuntimeError(f"{op}: found an invalid max index (out of bounds for an output of "
+                           f"size {size})")
+    out = autograd.zeros(planes, area, dtype=input.dtype)
+    plane = autograd.arange(planes).reshape(planes, 1).expand(flat_index.shape)
+    out[plane, flat_index] = input.reshape(planes, -1)
+    return out.reshape(lead + size)
+
+
+def max_unpool1d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0,
+                 output_size=None) -> Tensor:
+    """Place values back at their max_pool1d indices, zeros elsewhere
+    (torch.nn.functional.max_unpool1d)."""
+    return _max_unpool("max_unpool1d", input, indices, kernel_size, stride, padding, output_size,
+                       1)
+
+
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0,
+                 output_size=None) -> Tensor:
+    """Place values back at their max_pool2d indices, zeros elsewhere
+    (torch.nn.functional.max_unpool2d)."""
+    return _max_unpool("max_unpool2d", input, indices, kernel_size, stride, padding, output_size,
+                       2)
+
+
+def _lp_pool(op, input, norm_type, kernel_size, stride, ceil_mode, dims):
+    kernel = expand_param(kernel_size, "kernel_size", op, dims)
+    pooled = _avg_pool(op, input.pow(norm_type), kernel, stride, 0, ceil_mode, True, None, dims)
+    return (pooled.sign() * pooled.abs().relu()).mul(math.prod(kernel)).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input: Tensor, norm_type: float, kernel_size, stride=None,
+              ceil_mode: bool = False) -> Tensor:
+    """Power-average pooling (sum x^p)^(1/p) over 1-D windows (torch.nn.functional.lp_pool1d)."""
+    return _lp_pool("lp_pool1d", input, norm_type, kernel_size, stride, ceil_mode, 1)
+
+
+def lp_pool2d(input: Tensor, norm_type: float, kernel_size, stride=None,
+              ceil_mode: bool = False) -> Tensor:
+    """Power-average pooling (sum x^p)^(1/p) over 2-D windows (torch.nn.functional.lp_pool2d)."""
+    return _lp_pool("lp_pool2d", input, norm_type, kernel_size, stride, ceil_mode, 2)
