@@ -10,3 +10,4 @@ from .layers.embedding import *  # noqa: F403
 from .layers.linear import *  # noqa: F403
 from .layers.loss import *  # noqa: F403
 from .layers.normalization import *  # noqa: F403
+from .summary import summary

@@ -146,11 +146,6 @@ class ModuleList(_IndexedModules):
     def __add__(self, other: Iterable[Module]) -> ModuleList:
         return ModuleList([*self, *other])
 
-    def forward(self, *args, **kwargs):
-        """A ModuleList is not callable: iterate over it in the parent's forward."""
-        raise NotImplementedError(
-            'Module [ModuleList] is missing the required "forward" function')
-
     def __repr__(self) -> str:
         # runs of modules with the same repr print once, as "(0-2): 3 x Linear(...)"
         reprs = [repr(m) for m in self]
@@ -228,11 +223,6 @@ class ModuleDict(Module):
                 pairs.append(item)
         for key, module in pairs:
             self[key] = module
-
-    def forward(self, *args, **kwargs):
-        """A ModuleDict is not callable: index it in the parent's forward."""
-        raise NotImplementedError(
-            'Module [ModuleDict] is missing the required "forward" function')
 
 
 def _param_line(key: str, value) -> str:

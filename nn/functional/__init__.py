@@ -10,3 +10,4 @@ from .embedding import *  # noqa: F403
 from .linear import *  # noqa: F403
 from .loss import *  # noqa: F403
 from .normalization import *  # noqa: F403
+from autograd.ops.index import one_hot

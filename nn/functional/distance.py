@@ -3,33 +3,11 @@
 
 from __future__ import annotations
 
-import math
-
 import autograd
 from autograd import Tensor
+from autograd.ops.reduce import vector_norm
 
 __all__ = ["normalize", "cosine_similarity", "pairwise_distance", "pdist"]
-
-
-def vector_norm(x: Tensor, p: float = 2.0, dim=None, keepdim: bool = False) -> Tensor:
-    """The p-norm along ``dim`` (all entries when None); its gradient at a zero vector is zero,
-    as in torch.linalg.vector_norm."""
-    p = float(p)
-    if p == math.inf:
-        return x.abs().amax(dim=dim, keepdim=keepdim)
-    if p == -math.inf:
-        return x.abs().amin(dim=dim, keepdim=keepdim)
-    if p == 0:
-        return (x != 0).to(x.dtype).sum(dim=dim, keepdim=keepdim)
-    if p == 1:
-        return x.abs().sum(dim=dim, keepdim=keepdim)
-    powered = (x * x) if p == 2 else x.abs() ** p
-    total = powered.sum(dim=dim, keepdim=keepdim)
-    # root of a zero sum has an infinite derivative: route zeros around it
-    positive = total > 0
-    safe = autograd.where(positive, total, 1.0)
-    root = safe.sqrt() if p == 2 else safe ** (1.0 / p)
-    return autograd.where(positive, root, 0.0)
 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,

@@ -59,7 +59,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
     """Rows of ``weight`` picked by the integer ``input``: output shape (*input.shape, dim)
     (torch.nn.functional.embedding). The padding row gets no gradient."""
     if sparse:
-        raise NotImplementedError("embedding: sparse gradients are not supported (sparse=False)")
+        raise ValueError("embedding: sparse gradients are not supported (sparse=False)")
     if weight.dim() != 2:
         raise RuntimeError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got "
                            f"shape {tuple(weight.shape)}")
@@ -90,10 +90,9 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
     if mode not in ("sum", "mean", "max"):
         raise ValueError(f"embedding_bag: mode has to be one of sum, mean or max, got '{mode}'")
     if per_sample_weights is not None and mode != "sum":
-        raise NotImplementedError(
-            f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
-            f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
-            f"GitHub.")
+        raise ValueError(
+            f"embedding_bag: per_sample_weights are only supported with mode='sum', got "
+            f"mode='{mode}'")
     if input.dim() == 2:
         if offsets is not None:
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated "

@@ -44,7 +44,7 @@ class Embedding(Module):
                  dtype=None) -> None:
         super().__init__()
         if sparse:
-            raise NotImplementedError("Embedding: sparse gradients are not supported; use "
+            raise ValueError("Embedding: sparse gradients are not supported; use "
                                       "sparse=False")
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
@@ -103,7 +103,7 @@ class EmbeddingBag(Module):
                  device=None, dtype=None) -> None:
         super().__init__()
         if sparse:
-            raise NotImplementedError("EmbeddingBag: sparse gradients are not supported; use "
+            raise ValueError("EmbeddingBag: sparse gradients are not supported; use "
                                       "sparse=False")
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim

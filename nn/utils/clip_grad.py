@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
 import autograd
 from autograd import Tensor
+from autograd.ops.reduce import vector_norm
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "get_total_norm", "clip_grads_with_norm_"]
 
 
 def _as_list(tensors) -> list:
     return [tensors] if isinstance(tensors, Tensor) else list(tensors)
-
-
-def _vector_norm(t: Tensor, norm_type: float) -> Tensor:
-    """The p-norm of all entries of ``t``, as a 0-d tensor."""
-    if norm_type == math.inf:
-        return t.abs().max()
-    if norm_type == -math.inf:
-        return t.abs().min()
-    if norm_type == 0:
-        return (t != 0).sum().to(t.dtype)
-    if norm_type == 1:
-        return t.abs().sum()
-    if norm_type == 2:
-        return (t * t).sum().sqrt()
-    return (t.abs() ** norm_type).sum() ** (1.0 / norm_type)
 
 
 def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0,
@@ -38,8 +23,8 @@ def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0,
     if not tensors:
         return autograd.tensor(0.0)
     with autograd.no_grad():
-        norms = autograd.stack([_vector_norm(t, norm_type) for t in tensors])
-        total = _vector_norm(norms, norm_type)
+        norms = autograd.stack([vector_norm(t, norm_type) for t in tensors])
+        total = vector_norm(norms, norm_type)
     if error_if_nonfinite and not bool(autograd.isfinite(total)):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, "

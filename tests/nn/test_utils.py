@@ -1,0 +1,98 @@
+"""nn.utils: gradient clipping and parameter/vector conversion, against PyTorch."""
+
+import math
+
+import numpy as np
+import pytest
+
+import autograd
+import nn
+from nn.utils import clip_grad_norm_, clip_grad_value_, parameters_to_vector, vector_to_parameters
+from tests.helpers.torch_ref import need_torch
+
+
+def _params_with_grads(torch, scale=1.0):
+    rng = np.random.default_rng(0)
+    shapes = [(3, 4), (4,), (2, 2, 2)]
+    values = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    grads = [rng.standard_normal(s).astype(np.float32) * scale for s in shapes]
+    ours, theirs = [], []
+    for v, g in zip(values, grads):
+        p = nn.Parameter(autograd.tensor(v))
+        p.grad = autograd.tensor(g)
+        ours.append(p)
+        if torch is not None:
+            tp = torch.nn.Parameter(torch.tensor(v))
+            tp.grad = torch.tensor(g)
+            theirs.append(tp)
+    return ours, theirs
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.0, math.inf, "inf"])
+@pytest.mark.parametrize("max_norm", [0.5, 100.0])
+def test_clip_grad_norm_matches_torch(norm_type, max_norm):
+    torch = need_torch()
+    ours, theirs = _params_with_grads(torch)
+    total = clip_grad_norm_(ours, max_norm, norm_type=norm_type)
+    ttotal = torch.nn.utils.clip_grad_norm_(theirs, max_norm, norm_type=norm_type)
+    assert isinstance(total, autograd.Tensor) and total.shape == ()
+    np.testing.assert_allclose(float(total), float(ttotal), rtol=1e-5)
+    for p, tp in zip(ours, theirs):
+        np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), rtol=1e-5, atol=1e-7)
+
+
+def test_clip_grad_norm_single_tensor_and_missing_grads():
+    p = nn.Parameter(autograd.tensor([3.0, 4.0]))
+    p.grad = autograd.tensor([3.0, 4.0])
+    q = nn.Parameter(autograd.ones(2))
+    total = clip_grad_norm_(p, 1.0)
+    assert float(total) == pytest.approx(5.0)
+    np.testing.assert_allclose(p.grad.numpy(), [0.6, 0.8], rtol=1e-5)
+    assert float(clip_grad_norm_([q], 1.0)) == 0.0
+
+
+def test_clip_grad_norm_nonfinite():
+    p = nn.Parameter(autograd.ones(2))
+    p.grad = autograd.tensor([float("inf"), 1.0])
+    with pytest.raises(RuntimeError, match="non-finite"):
+        clip_grad_norm_([p], 1.0, error_if_nonfinite=True)
+    assert math.isinf(float(clip_grad_norm_([p], 1.0)))
+
+
+def test_clip_grad_value_matches_torch():
+    torch = need_torch()
+    ours, theirs = _params_with_grads(torch)
+    clip_grad_value_(ours, 0.3)
+    torch.nn.utils.clip_grad_value_(theirs, 0.3)
+    for p, tp in zip(ours, theirs):
+        np.testing.assert_array_equal(p.grad.numpy(), tp.grad.numpy())
+
+
+def test_clipping_records_nothing():
+    p = nn.Parameter(autograd.ones(3))
+    (p * 5).sum().backward()
+    clip_grad_norm_([p], 0.1)
+    assert p.grad.grad_fn is None and not p.grad.requires_grad
+
+
+def test_parameters_to_vector_and_back():
+    torch = need_torch()
+    net = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 2))
+    tnet = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 2))
+    net.load_state_dict({k: v.detach().numpy() for k, v in tnet.state_dict().items()})
+    vec = parameters_to_vector(net.parameters())
+    np.testing.assert_array_equal(
+        vec.detach().numpy(),
+        torch.nn.utils.parameters_to_vector(tnet.parameters()).detach().numpy())
+    vector_to_parameters(vec * 0 + 2, net.parameters())
+    assert all(np.all(p.detach().numpy() == 2) for p in net.parameters())
+    with pytest.raises(TypeError, match="expected torch.Tensor"):
+        vector_to_parameters([1.0], net.parameters())
+    with pytest.raises(RuntimeError, match="26 elements"):
+        vector_to_parameters(autograd.zeros(5), net.parameters())
+
+
+def test_parameters_to_vector_is_differentiable():
+    a, b = nn.Parameter(autograd.ones(2)), nn.Parameter(autograd.ones(3))
+    (parameters_to_vector([a, b]) * autograd.arange(5.0)).sum().backward()
+    assert a.grad.tolist() == [0.0, 1.0] and b.grad.tolist() == [2.0, 3.0, 4.0]
