@@ -65,7 +65,7 @@ class NodeRecord:
     arg_versions: tuple | None = None
     consumers: list = field(default_factory=list)   # weakrefs to nodes that used our output
     masked: list = field(default_factory=list)      # (arg position, count) hidden by a where
-    grad_norms: list | None = None                  # incoming gradient norm per output
+    grad_norms: list | None = None                  # gradient norm per output (record())
     nan_origin: bool = False
     node: object = None                             # weakref to the node itself
 
@@ -135,7 +135,7 @@ def _refresh() -> None:
     """Install or remove the core hooks according to what is active."""
     active = STATE.anomaly or bool(STATE.recorders)
     function._apply_hook = _on_apply if active else None
-    engine._backward_hook = _on_backward if active else None
+    engine._backward_hook = _on_backward if STATE.anomaly else None
 
 
 def set_anomaly(enabled: bool, check_nan: bool = True) -> None:
@@ -215,6 +215,11 @@ def _attach_record(node, cls, args, outs) -> None:
     outputs = [_output_info(o) if isinstance(o, Tensor) else None for o in outs]
     rec = NodeRecord(STATE.seq, node.name(), _frames(), tuple(STATE.scope), outputs, constants,
                      leaf_names)
+    if recorder is not None:
+        rec.grad_norms = [None] * len(outs)
+        for nr, o in enumerate(outs):
+            if isinstance(o, Tensor) and o.grad_fn is node:
+                o.register_hook(_grad_norm_catcher(rec, nr))
     if recorder is not None and recorder.keep_args:
         rec.args = args
         rec.arg_versions = tuple(a._version if isinstance(a, Tensor) else None for a in args)
@@ -230,6 +235,14 @@ def _attach_record(node, cls, args, outs) -> None:
         _note_where_mask(rec, args)
     if STATE.anomaly and STATE.check_nan:
         _check_forward(node, rec, args)
+
+
+def _grad_norm_catcher(rec: NodeRecord, nr: int):
+    """A tensor hook that notes the norm of the gradient arriving at output ``nr``."""
+    def hook(grad):
+        rec.grad_norms[nr] = float(np.linalg.norm(grad.data))
+
+    return hook
 
 
 def _note_where_mask(rec: NodeRecord, args) -> None:
@@ -359,12 +372,6 @@ def _op_hint(op_name: str) -> str:
 # ---------------------------------------------------------------- backward
 def _on_backward(node, grads, multi):
     rec = record_of(node)
-    if rec is not None and STATE.recorders:
-        seq = grads if multi else (grads,)
-        rec.grad_norms = [float(np.linalg.norm(g.data)) if isinstance(g, Tensor) else None
-                          for g in seq]
-    if not STATE.anomaly:
-        return node.backward(node, *grads) if multi else node.backward(node, grads)
     try:
         result = node.backward(node, *grads) if multi else node.backward(node, grads)
     except Exception as exc:

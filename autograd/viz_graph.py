@@ -167,6 +167,16 @@ def _infer(order, roots) -> _Facts:
                 facts.learn((id(item.grad_fn), item._output_nr), item.data)
         input_meta = getattr(node, "_input_meta", None)
         shapes = node.__dict__.get("shapes")
+        in_shape = _recorded_input_shape(node)
+        first = node._edges[0] if node._edges else None
+        if in_shape is not None and first is not None and not isinstance(first[0], Tensor):
+            facts.shape.setdefault((id(first[0]), first[1]), in_shape)
+        saved = _saved_items(node)
+        if _base_name(node) in ("MatMul", "Mm", "Bmm") and len(saved) >= 2 and all(
+                isinstance(s, Tensor) for s in saved[:2]):
+            out_shape = _matmul_shape(saved[0].shape, saved[1].shape)
+            if out_shape is not None:
+                facts.shape.setdefault((id(node), 0), out_shape)
         for i, edge in enumerate(node._edges):
             if edge is None or isinstance(edge[0], Tensor):
                 continue
@@ -180,6 +190,7 @@ def _infer(order, roots) -> _Facts:
                 j = i - offset
                 if 0 <= j < len(shapes):
                     facts.shape.setdefault(key, shapes[j])
+    _propagate_elementwise_shapes(order, facts)
     # dtypes not seen anywhere follow the inputs (true for every op except casts)
     for node in order:
         for nr in range(node._n_outputs):
@@ -196,6 +207,83 @@ def _infer(order, roots) -> _Facts:
                     facts.dtype[key] = dt
                     break
     return facts
+
+
+# ops whose output has the broadcast shape of their inputs
+_ELEMENTWISE = frozenset(
+    "Add Sub Mul Div Neg Pow Exp Log Tanh Sigmoid Relu Where Cast Abs Sqrt Rsqrt Sin Cos Tan "
+    "Clamp Maximum Minimum LeakyRelu Elu Gelu Silu Softplus Mish Hardtanh Sign Reciprocal Square "
+    "Exp2 Expm1 Log2 Log10 Log1p Erf Atan Asin Acos Sinh Cosh Asinh Acosh Atanh Hardswish "
+    "Hardsigmoid Logit Lerp Addcmul Addcdiv Fmod Remainder Clone Alias Selu Celu Prelu".split())
+
+
+def _base_name(node) -> str:
+    name = node.name()
+    for suffix in ("Backward0", "Backward"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _propagate_elementwise_shapes(order, facts: _Facts) -> None:
+    """Fill unknown shapes through elementwise ops: output = broadcast of the inputs, and a
+    one-input op's input has its output's shape."""
+    def shape_of(edge):
+        target, nr = edge
+        if isinstance(target, Tensor):
+            return tuple(target.shape)
+        return facts.shape.get((id(target), nr))
+
+    for _ in range(4):
+        changed = False
+        for node in order:
+            if node._n_outputs != 1 or _base_name(node) not in _ELEMENTWISE:
+                continue
+            key = (id(node), 0)
+            edges = [e for e in node._edges if e is not None]
+            if key not in facts.shape:
+                shapes = node.__dict__.get("shapes")
+                known = [shape_of(e) for e in edges]
+                if isinstance(shapes, tuple) and all(isinstance(s, tuple) for s in shapes):
+                    known = list(shapes)
+                elif len(edges) != len(node._edges) and len(node._edges) > 1:
+                    known = [None]
+                if known and all(s is not None for s in known):
+                    try:
+                        facts.shape[key] = tuple(np.broadcast_shapes(*known))
+                        changed = True
+                    except ValueError:
+                        pass
+            if key in facts.shape and len(node._edges) == 1:
+                target_key = (id(edges[0][0]), edges[0][1])
+                if not isinstance(edges[0][0], Tensor) and target_key not in facts.shape:
+                    facts.shape[target_key] = facts.shape[key]
+                    changed = True
+        if not changed:
+            break
+
+
+def _recorded_input_shape(node):
+    """Single-input ops (reductions, reshapes) keep their input's shape on ctx for backward."""
+    d = node.__dict__
+    for name in ("in_shape", "input_shape", "x_shape", "orig_shape", "shape"):
+        value = d.get(name)
+        if isinstance(value, tuple) and all(isinstance(v, (int, np.integer)) for v in value):
+            return tuple(int(v) for v in value)
+    return None
+
+
+def _matmul_shape(sa: tuple, sb: tuple):
+    if not sa or not sb:
+        return None
+    a = sa if len(sa) > 1 else (1,) + tuple(sa)
+    b = sb if len(sb) > 1 else tuple(sb) + (1,)
+    try:
+        batch = np.broadcast_shapes(a[:-2], b[:-2])
+    except ValueError:
+        return None
+    out = tuple(batch) + ((a[-2],) if len(sa) > 1 else ()) + ((b[-1],) if len(sb) > 1 else ())
+    return out
 
 
 def _nonfinite(data) -> bool:
