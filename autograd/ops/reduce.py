@@ -112,7 +112,8 @@ class Sum(Op):
         ctx.in_shape = x.data.shape
         ctx.axes = axes
         ctx.keepdim = keepdim
-        return np.asarray(x.data.sum(axis=axes, keepdims=keepdim, dtype=dtype))
+        with np.errstate(invalid="ignore", over="ignore"):  # inf + -inf is NaN, silently
+            return np.asarray(x.data.sum(axis=axes, keepdims=keepdim, dtype=dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -141,7 +142,7 @@ class Mean(Op):
         ctx.axes = axes
         ctx.keepdim = keepdim
         ctx.count = _count(x.data.shape, axes)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             if ctx.count == 0:  # torch: the mean of nothing is nan, without a warning
                 shape = np.sum(x.data, axis=axes, keepdims=keepdim).shape
                 return np.full(shape, np.nan, dtype=x.data.dtype)
@@ -249,10 +250,10 @@ class Var(Op):
         ctx.save_for_backward(x)
         ctx.axes, ctx.keepdim = axes, keepdim
         ctx.denom = _count(x.data.shape, axes) - correction
-        m = x.data.mean(axis=axes, keepdims=True) if x.data.size else x.data.sum(
-            axis=axes, keepdims=True)
-        sq = np.square(x.data - m).sum(axis=axes, keepdims=keepdim)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            m = x.data.mean(axis=axes, keepdims=True) if x.data.size else x.data.sum(
+                axis=axes, keepdims=True)
+            sq = np.square(x.data - m).sum(axis=axes, keepdims=keepdim)
             return np.asarray(sq / builtins.max(ctx.denom, 0)).astype(x.data.dtype, copy=False)
 
     @staticmethod
@@ -533,7 +534,8 @@ class LogSumExp(Op):
         x, out = ctx.saved_tensors
         g = _kept(grad, x.shape, ctx.axes, ctx.keepdim)
         out = _kept(out, x.shape, ctx.axes, ctx.keepdim)
-        return g * (x - out).exp(), None, None
+        with np.errstate(invalid="ignore"):  # inf - inf in rows holding +inf: NaN, as torch
+            return g * (x - out).exp(), None, None
 
 
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
@@ -549,7 +551,8 @@ class CumSum(Op):
     @staticmethod
     def forward(ctx, x, axis, dtype):
         ctx.axis = axis
-        return np.cumsum(x.data, axis=axis, dtype=dtype)
+        with np.errstate(invalid="ignore", over="ignore"):
+            return np.cumsum(x.data, axis=axis, dtype=dtype)
 
     @staticmethod
     def backward(ctx, grad):
