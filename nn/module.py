@@ -394,7 +394,13 @@ class Module:
             if set_to_none:
                 param.grad = None
             else:
-                param.grad = autograd.zeros_like(param.grad)
+                grad = param.grad
+                if grad.grad_fn is not None:
+                    grad.detach_()
+                else:
+                    grad.requires_grad_(False)
+                with autograd.no_grad():
+                    grad.zero_()
 
     # ------------------------------------------------------------------ conversion
     def apply(self, fn: Callable[[Module], None]) -> Module:
@@ -644,6 +650,10 @@ class Module:
         return handle
 
     def _call_impl(self, *args, **kwargs):
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
+                or self._backward_pre_hooks or _global_forward_pre_hooks
+                or _global_forward_hooks):
+            return self.forward(*args, **kwargs)
         pre_hooks = list(_global_forward_pre_hooks.items()) + list(self._forward_pre_hooks.items())
         for hook_id, hook in pre_hooks:
             if hook_id in self._forward_pre_hooks_with_kwargs:
