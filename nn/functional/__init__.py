@@ -3,11 +3,16 @@
 Each submodule holds one kind of function; this package only re-exports them.
 """
 
+from autograd.ops.index import one_hot
+
 from .activation import *  # noqa: F403
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
+from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold
 from .distance import *  # noqa: F403
 from .dropout import *  # noqa: F403
 from .embedding import *  # noqa: F403
 from .linear import *  # noqa: F403
 from .loss import *  # noqa: F403
 from .normalization import *  # noqa: F403
-from autograd.ops.index import one_hot
+from .pooling import *  # noqa: F403
+from .upsample import *  # noqa: F403
