@@ -9,6 +9,7 @@ backward in Tensor ops, so ``create_graph=True`` records the backward pass too.
 from __future__ import annotations
 
 import weakref
+from itertools import repeat as _repeat
 
 import numpy as np
 
@@ -97,7 +98,16 @@ class Function:
         """Keep tensors (inputs or outputs of forward) for backward; checked for in-place edits."""
         if self._recording:
             self._saved = tensors
-            self._saved_versions = [t._version if isinstance(t, Tensor) else 0 for t in tensors]
+            # versions are kept only when one is not 0 (rare): a saved tensor at version 0 that
+            # is found at another version in backward was modified in place
+            for t in tensors:
+                if isinstance(t, Tensor) and t._version:
+                    self._saved_versions = [
+                        u._version if isinstance(u, Tensor) else 0 for u in tensors]
+                    break
+            else:
+                if self._saved_versions is not None:
+                    self._saved_versions = None
 
     @property
     def saved_tensors(self) -> tuple:
@@ -107,8 +117,9 @@ class Function:
                 raise RuntimeError(_FREED_MESSAGE)
             return ()
         out_data = self._out_data
+        versions = self._saved_versions or _repeat(0)
         result = []
-        for item, version in zip(saved, self._saved_versions):
+        for item, version in zip(saved, versions):
             if isinstance(item, Tensor):
                 if item._version != version:
                     raise RuntimeError(_INPLACE_MESSAGE.format(
@@ -198,9 +209,9 @@ class Function:
         ctx = _new(cls)
         edges = None
         if _STATE.enabled:
-            for i, a in enumerate(args):
+            for a in args:
                 if isinstance(a, Tensor) and a.requires_grad:
-                    edges = _edges_of(args, i)
+                    edges = _edges_of(args)
                     ctx._edges, ctx.needs_input_grad = edges
                     ctx._recording = True
                     break
@@ -267,20 +278,12 @@ class Function:
         """Ops that stash arrays on ctx beyond saved tensors drop them here."""
 
 
-def _edges_of(args, first: int) -> tuple:
-    """(edges, needs_input_grad) of a recorded call; ``args[first]`` is the first argument that
-    requires grad."""
-    edges = [None] * first
-    needs = [False] * first
-    for a in args[first:]:
-        if isinstance(a, Tensor) and a.requires_grad:
-            fn = a.grad_fn
-            edges.append((fn, a._output_nr) if fn is not None else (a, 0))
-            needs.append(True)
-        else:
-            edges.append(None)
-            needs.append(False)
-    return tuple(edges), tuple(needs)
+def _edges_of(args) -> tuple:
+    """(edges, needs_input_grad) of a recorded call: ``(node, output_nr)`` for a non-leaf
+    argument that requires grad, ``(leaf, 0)`` for a leaf, None for anything else."""
+    edges = tuple([((a.grad_fn, a._output_nr) if a.grad_fn is not None else (a, 0))
+                   if isinstance(a, Tensor) and a.requires_grad else None for a in args])
+    return edges, tuple([e is not None for e in edges])
 
 
 def _wrap_outputs(ctx, outs, record: bool):
