@@ -74,8 +74,9 @@ def _prepare(shape: tuple, idx, op: str = "index"):
     items = idx if isinstance(idx, tuple) else (idx,)
     items = [_convert_one(i) for i in items]
     nd = len(shape)
-    if sum(1 for i in items if i is Ellipsis) > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
+    first = next((k for k, i in enumerate(items) if i is Ellipsis), None)
+    if first is not None:  # torch lets later ellipses cover no dimensions
+        items = [i for k, i in enumerate(items) if i is not Ellipsis or k == first]
     used = builtins.sum(_consumed(i) for i in items)
     if used > nd:
         if nd == 0:
