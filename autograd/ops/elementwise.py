@@ -1,17 +1,34 @@
-"""Elementwise ops: arithmetic, powers, exponentials, activations, comparisons, casts.
+"""Elementwise arithmetic: add, sub, mul, div, pow, remainder/fmod, neg, abs, sign, reciprocal,
+square, maximum/minimum/fmax/fmin, where, casts; and the in-place machinery every ops module uses.
 
 Each op is one class (forward on arrays, backward in Tensor ops) and a lowercase function; the
-METHODS table at the bottom binds the Tensor methods and operators.
+METHODS table at the bottom binds the Tensor methods and operators. Sibling modules hold the other
+kinds: transcendental.py (exp, log, trig, erf...), activation.py, ternary.py (clamp, lerp, addcmul,
+addcdiv), rounding.py, comparison.py and fill.py (zero_, fill_, copy_, uniform_, ...).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, grad_mode
 from ..tensor import Tensor
 from ._base import Op, binary_operands, const, float_operand
 from .shape import sum_to_shape
+
+_TORCH_DTYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+                      "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                      "bool": "Bool"}
+
+
+def torch_dtype_name(dtype) -> str:
+    """The name torch's error messages use for a dtype ('Float', 'Long', ...)."""
+    return _TORCH_DTYPE_NAMES.get(np.dtype(dtype).name, np.dtype(dtype).name)
+
+
+def not_implemented(op: str, dtype) -> NotImplementedError:
+    """The error torch raises for an op without a kernel for a dtype."""
+    return NotImplementedError(f'"{op}" not implemented for \'{torch_dtype_name(dtype)}\'')
 
 
 def _d(x):
@@ -20,6 +37,33 @@ def _d(x):
 
 def _shape(x):
     return x.data.shape if isinstance(x, Tensor) else ()
+
+
+def _zeros(shape, dtype) -> Tensor:
+    return const(np.zeros(shape, dtype))
+
+
+def _int_kinds(*xs) -> bool:
+    return all(np.asarray(_d(x)).dtype.kind in "iub" for x in xs)
+
+
+def _check_int_divisor(op: str, a, b) -> None:
+    if _int_kinds(a, b) and np.any(np.asarray(_d(b)) == 0):
+        raise RuntimeError(f"{op}: ZeroDivisionError (integer division by zero)")
+
+
+def write_out(result: Tensor, out: Tensor | None, op: str) -> Tensor:
+    """Honour an ``out=`` argument: copy the result into it, as torch does (no autograd)."""
+    if out is None:
+        return result
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{op}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if grad_mode.STATE.enabled and (result.requires_grad or out.requires_grad):
+        raise RuntimeError(f"{op}(): functions with out=... arguments don't support automatic "
+                           f"differentiation, but one of the arguments requires grad.")
+    if out.shape != result.shape:
+        out.data = np.empty(result.shape, out.dtype)
+    return out._assign(result, op)
 
 
 # ---------------------------------------------------------------- arithmetic
@@ -34,12 +78,11 @@ class Add(Op):
     @staticmethod
     def backward(ctx, grad):
         sa, sb = ctx.shapes
-        na, nb = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
-        ga = sum_to_shape(grad, sa) if na else None
+        ga = sum_to_shape(grad, sa) if ctx.needs_input_grad[0] else None
         gb = None
-        if nb:
+        if ctx.needs_input_grad[1]:
             gb = sum_to_shape(grad if ctx.alpha == 1 else grad * ctx.alpha, sb)
-        return ga, gb
+        return ga, gb, None
 
 
 class Sub(Op):
@@ -56,14 +99,15 @@ class Sub(Op):
         ga = sum_to_shape(grad, sa) if ctx.needs_input_grad[0] else None
         gb = sum_to_shape(-grad if ctx.alpha == 1 else grad * -ctx.alpha, sb) \
             if ctx.needs_input_grad[1] else None
-        return ga, gb
+        return ga, gb, None
 
 
 class Mul(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return _d(a) * _d(b)
+        with np.errstate(over="ignore", invalid="ignore"):  # inf * 0 in masked gradients
+            return _d(a) * _d(b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -76,7 +120,7 @@ class Mul(Op):
 class Div(Op):
     @staticmethod
     def forward(ctx, a, b):
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = np.true_divide(_d(a), _d(b))
         ctx.save_for_backward(a, b)
         return out
@@ -87,6 +131,27 @@ class Div(Op):
         ga = sum_to_shape(grad / b, _shape(a)) if ctx.needs_input_grad[0] else None
         gb = sum_to_shape(-grad * a / (b * b), _shape(b)) if ctx.needs_input_grad[1] else None
         return ga, gb
+
+
+class Remainder(Op):
+    """a - b * floor(a / b) (Python's %, torch.remainder), or with ``truncate`` C's fmod."""
+
+    @staticmethod
+    def forward(ctx, a, b, truncate):
+        ctx.save_for_backward(a, b)
+        ctx.truncate = truncate
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (np.fmod if truncate else np.remainder)(_d(a), _d(b))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        ga = sum_to_shape(grad, _shape(a)) if ctx.needs_input_grad[0] else None
+        gb = None
+        if ctx.needs_input_grad[1]:
+            quotient = div(a, b, rounding_mode="trunc" if ctx.truncate else "floor")
+            gb = sum_to_shape(-grad * quotient, _shape(b))
+        return ga, gb, None
 
 
 class Neg(Op):
@@ -100,12 +165,16 @@ class Neg(Op):
 
 
 class Pow(Op):
-    """x ** y for tensor or scalar base and exponent; d/dy uses log(x), 0 where x == 0."""
+    """x ** y for tensor or scalar base and exponent; d/dy uses log(x), 0 where x == 0, y >= 0."""
 
     @staticmethod
     def forward(ctx, a, b):
+        ad, bd = _d(a), _d(b)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out = np.power(_d(a), _d(b))
+            if _int_kinds(a, b) and np.any(np.asarray(bd) < 0):
+                out = _int_pow_negative(np.asarray(ad), np.asarray(bd))
+            else:
+                out = np.power(ad, bd)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -124,12 +193,24 @@ class Pow(Op):
             ga = sum_to_shape(ga, _shape(a))
         if ctx.needs_input_grad[1]:
             if isinstance(a, Tensor):
-                safe = where(a == 0, 1.0, a)
-                gb = where((a == 0) & (b >= 0), 0.0, grad * out * safe.log())
+                gb = where((a == 0) & (b >= 0), 0.0, grad * out * a.log())
             else:
-                gb = grad * out * float(np.log(a)) if a > 0 else grad * 0.0
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    log_a = float(np.log(float(a)))
+                gb = where(b >= 0, 0.0, grad * out * log_a) if a == 0 else grad * out * log_a
             gb = sum_to_shape(gb, _shape(b))
         return ga, gb
+
+
+def _int_pow_negative(base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
+    """Integer powers with negative exponents truncate like torch: 1, +-1 for base -1, else 0."""
+    dtype = np.result_type(base, exponent)
+    base, exponent = np.broadcast_arrays(base.astype(dtype), exponent.astype(dtype))
+    out = np.power(base, np.maximum(exponent, 0))
+    neg = exponent < 0
+    odd = (exponent % 2) == 1
+    out[neg] = np.where(base[neg] == 1, 1, np.where(base[neg] == -1, np.where(odd[neg], -1, 1), 0))
+    return out
 
 
 def _float_binary(op, a, b):
@@ -143,155 +224,292 @@ def _float_binary(op, a, b):
     return a, b
 
 
+def _check_bool_sub(a, b) -> None:
+    if (isinstance(a, Tensor) and a.data.dtype.kind == "b") or \
+            (isinstance(b, Tensor) and b.data.dtype.kind == "b"):
+        raise RuntimeError("sub: Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
+
+
 def add(input, other, *, alpha=1, out=None) -> Tensor:
     """input + alpha * other, with broadcasting (torch.add)."""
     a, b = binary_operands("add", input, other)
-    return Add.apply(a, b, alpha)
+    return write_out(Add.apply(a, b, alpha), out, "add")
 
 
 def sub(input, other, *, alpha=1, out=None) -> Tensor:
-    """input - alpha * other (torch.sub)."""
+    """input - alpha * other (torch.sub); refused for bool operands, like torch."""
+    _check_bool_sub(input, other)
     a, b = binary_operands("sub", input, other)
-    if isinstance(a, Tensor) and a.data.dtype.kind == "b" and isinstance(b, Tensor) \
-            and b.data.dtype.kind == "b":
-        raise RuntimeError("sub: subtraction with two bool tensors is not supported; use "
-                           "logical_xor() or the ^ operator instead")
-    return Sub.apply(a, b, alpha)
+    return write_out(Sub.apply(a, b, alpha), out, "sub")
 
 
 def mul(input, other, *, out=None) -> Tensor:
     """input * other (torch.mul)."""
     a, b = binary_operands("mul", input, other)
-    return Mul.apply(a, b)
+    return write_out(Mul.apply(a, b), out, "mul")
 
 
 def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
-    """True division, or 'floor' / 'trunc' rounding (no gradient for the rounded forms)."""
+    """True division, or 'floor' / 'trunc' rounding (zero gradient for the rounded forms)."""
     if rounding_mode is None:
         a, b = _float_binary("div", input, other)
-        return Div.apply(a, b)
+        return write_out(Div.apply(a, b), out, "div")
+    if rounding_mode not in ("floor", "trunc"):
+        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                         f"but found '{rounding_mode}'")
     a, b = binary_operands("div", input, other)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    _check_int_divisor("div", a, b)
+    ad, bd = _d(a), _d(b)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if rounding_mode == "floor":
-            ad, bd = _d(a), _d(b)
-            res = np.floor_divide(ad, bd) if np.asarray(ad).dtype.kind in "iub" and \
-                np.asarray(bd).dtype.kind in "iub" else np.floor(np.true_divide(ad, bd))
-        elif rounding_mode == "trunc":
-            ad, bd = _d(a), _d(b)
-            res = np.trunc(np.true_divide(ad, bd))
-            if np.asarray(ad).dtype.kind in "iub" and np.asarray(bd).dtype.kind in "iub":
-                res = res.astype(np.result_type(ad, bd))
+            res = np.floor_divide(ad, bd)
         else:
-            raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
-                             f"but found '{rounding_mode}'")
+            res = np.trunc(np.true_divide(ad, bd))
     dt = a.dtype if isinstance(a, Tensor) else b.dtype
-    return const(np.asarray(res).astype(dt, copy=False))
+    return write_out(const(np.asarray(res).astype(dt, copy=False)), out, "div")
 
 
-def true_divide(input, other) -> Tensor:
-    return div(input, other)
+def true_divide(input, other, *, out=None) -> Tensor:
+    """Alias of div without rounding (torch.true_divide)."""
+    return div(input, other, out=out)
 
 
-def floor_divide(input, other) -> Tensor:
-    return div(input, other, rounding_mode="floor")
+def floor_divide(input, other, *, out=None) -> Tensor:
+    """Division rounded toward -inf, no gradient (torch.floor_divide)."""
+    return div(input, other, rounding_mode="floor", out=out)
 
 
-def remainder(input, other) -> Tensor:
-    """Python-style modulus; gradient 1 w.r.t. input (torch.remainder)."""
+def remainder(input, other, *, out=None) -> Tensor:
+    """Python-style modulus, sign of the divisor (torch.remainder)."""
     a, b = binary_operands("remainder", input, other)
-    return sub(a, mul(floor_divide(a, b).detach(), b))
+    _check_int_divisor("remainder", a, b)
+    return write_out(Remainder.apply(a, b, False), out, "remainder")
 
 
-def neg(input) -> Tensor:
+def fmod(input, other, *, out=None) -> Tensor:
+    """C-style modulus, sign of the dividend (torch.fmod)."""
+    a, b = binary_operands("fmod", input, other)
+    _check_int_divisor("fmod", a, b)
+    return write_out(Remainder.apply(a, b, True), out, "fmod")
+
+
+def neg(input, *, out=None) -> Tensor:
+    """-input (torch.neg); refused for bool, like torch."""
     if input.data.dtype.kind == "b":
-        raise RuntimeError("neg: negation, the `-` operator, on a bool tensor is not supported. "
+        raise RuntimeError("neg: Negation, the `-` operator, on a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` "
                            "operator instead.")
-    return Neg.apply(input)
+    return write_out(Neg.apply(input), out, "neg")
 
 
-def pow(input, exponent) -> Tensor:
+def pow(input, exponent, *, out=None) -> Tensor:
     """input ** exponent; either may be a tensor or a Python number (torch.pow)."""
     if isinstance(input, Tensor) and not isinstance(exponent, Tensor):
-        if isinstance(exponent, (int, np.integer)) and input.data.dtype.kind in "iu" \
-                and exponent < 0:
+        if isinstance(exponent, (int, np.integer)) and not isinstance(exponent, bool) and \
+                input.data.dtype.kind in "iub" and exponent < 0:
             raise RuntimeError("pow: Integers to negative integer powers are not allowed.")
+    if isinstance(input, Tensor) and isinstance(exponent, Tensor) and \
+            input.data.dtype.kind == "b" and exponent.data.dtype.kind == "b":
+        raise not_implemented("pow", input.dtype)
     a, b = binary_operands("pow", input, exponent)
-    return Pow.apply(a, b)
+    return write_out(Pow.apply(a, b), out, "pow")
 
 
 def rsub(input, other, alpha=1) -> Tensor:
+    """other - alpha * input (torch.rsub)."""
     return sub(other, input, alpha=alpha)
 
 
-# ---------------------------------------------------------------- unary math
-class Exp(Op):
+def square(input, *, out=None) -> Tensor:
+    """input * input; bool squares to int64 like torch (torch.square)."""
+    return pow(input, 2, out=out)
+
+
+class Reciprocal(Op):
     @staticmethod
     def forward(ctx, x):
-        with np.errstate(over="ignore"):
-            y = np.exp(x.data)
+        with np.errstate(divide="ignore"):
+            y = np.reciprocal(x.data)
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return grad * y
+        return -grad * y * y
 
 
-class Log(Op):
+def reciprocal(input, *, out=None) -> Tensor:
+    """1 / input, integers promoted to float (torch.reciprocal)."""
+    return write_out(Reciprocal.apply(float_operand(input)), out, "reciprocal")
+
+
+class Abs(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log(x.data)
+        return np.abs(x.data)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad / x
+        return grad * sign(x)
 
 
-class Tanh(Op):
+def abs(input, *, out=None) -> Tensor:
+    """|input|, gradient sign(input) (0 at 0) (torch.abs)."""
+    if input.data.dtype.kind == "b":
+        raise not_implemented("abs_cpu", input.dtype)
+    return write_out(Abs.apply(input), out, "abs")
+
+
+class Sign(Op):
+    """-1, 0 or 1; the gradient is zero everywhere, as in torch."""
+
     @staticmethod
     def forward(ctx, x):
-        y = np.tanh(x.data)
-        ctx.save_for_backward(y)
-        return y
+        ctx.in_shape, ctx.in_dtype = x.data.shape, x.data.dtype
+        return x.data.copy() if x.data.dtype.kind == "b" else np.sign(x.data)
 
     @staticmethod
     def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
-        return grad * (1 - y * y)
+        return _zeros(ctx.in_shape, ctx.in_dtype)
 
 
-class Sigmoid(Op):
+def sign(input, *, out=None) -> Tensor:
+    """The sign of each element (torch.sign); zero gradient."""
+    return write_out(Sign.apply(input), out, "sign")
+
+
+def sgn(input, *, out=None) -> Tensor:
+    """sign for real tensors (torch.sgn)."""
+    return sign(input, out=out)
+
+
+# ---------------------------------------------------------------- maximum / minimum
+class Maximum(Op):
+    """Elementwise max; on ties each input gets half the gradient, NaN passes both (torch)."""
+
     @staticmethod
-    def forward(ctx, x):
-        xd = x.data
-        # exp of a non-positive number never overflows: split by sign
-        e = np.exp(-np.abs(xd))
-        y = np.where(xd >= 0, 1 / (1 + e), e / (1 + e)).astype(xd.dtype, copy=False)
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
-        return grad * y * (1 - y)
-
-
-class Relu(Op):
-    @staticmethod
-    def forward(ctx, x):
-        y = np.maximum(x.data, 0)
-        ctx.save_for_backward(y)
-        return y
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.maximum(a.data, b.data)
 
     @staticmethod
     def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
-        return grad * (y > 0).to(grad.dtype)
+        a, b = ctx.saved_tensors
+        return _split_ties(ctx, grad, a, b, a < b, a > b)
+
+
+class Minimum(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.minimum(a.data, b.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return _split_ties(ctx, grad, a, b, a > b, a < b)
+
+
+def _split_ties(ctx, grad, a, b, a_loses, b_loses):
+    shared = where(a == b, grad * 0.5, grad)
+    ga = sum_to_shape(where(a_loses, 0.0, shared), a.shape) if ctx.needs_input_grad[0] else None
+    gb = sum_to_shape(where(b_loses, 0.0, shared), b.shape) if ctx.needs_input_grad[1] else None
+    return ga, gb
+
+
+class Fmax(Op):
+    """max ignoring NaN (torch.fmax); ties send the whole gradient to the first input."""
+
+    @staticmethod
+    def forward(ctx, a, b, largest):
+        ctx.save_for_backward(a, b)
+        ctx.largest = largest
+        return (np.fmax if largest else np.fmin)(a.data, b.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        a_wins = ((a >= b) if ctx.largest else (a <= b)) | b.isnan()
+        ga = sum_to_shape(where(a_wins, grad, 0.0), a.shape) if ctx.needs_input_grad[0] else None
+        gb = sum_to_shape(where(a_wins, 0.0, grad), b.shape) if ctx.needs_input_grad[1] else None
+        return ga, gb, None
+
+
+def _tensor_pair(op: str, input, other):
+    if not isinstance(input, Tensor) or not isinstance(other, Tensor):
+        bad = other if isinstance(input, Tensor) else input
+        raise TypeError(f"{op}(): argument 'other' must be Tensor, not {type(bad).__name__}")
+    return binary_operands(op, input, other)
+
+
+def maximum(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """Elementwise maximum of two tensors, NaN-propagating (torch.maximum)."""
+    return write_out(Maximum.apply(*_tensor_pair("maximum", input, other)), out, "maximum")
+
+
+def minimum(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """Elementwise minimum of two tensors, NaN-propagating (torch.minimum)."""
+    return write_out(Minimum.apply(*_tensor_pair("minimum", input, other)), out, "minimum")
+
+
+def fmax(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """Elementwise maximum that prefers numbers to NaN (torch.fmax)."""
+    a, b = _tensor_pair("fmax", input, other)
+    return write_out(Fmax.apply(a, b, True), out, "fmax")
+
+
+def fmin(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """Elementwise minimum that prefers numbers to NaN (torch.fmin)."""
+    a, b = _tensor_pair("fmin", input, other)
+    return write_out(Fmax.apply(a, b, False), out, "fmin")
+
+
+# ---------------------------------------------------------------- selection and casts
+class Where(Op):
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        ctx.save_for_backward(cond)
+        ctx.shapes = (_shape(a), _shape(b))
+        return np.where(cond.data, _d(a), _d(b))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (cond,) = ctx.saved_tensors
+        sa, sb = ctx.shapes
+        zero = _zeros((), grad.dtype)
+        ga = sum_to_shape(where(cond, grad, zero), sa) if ctx.needs_input_grad[1] else None
+        gb = sum_to_shape(where(cond, zero, grad), sb) if ctx.needs_input_grad[2] else None
+        return None, ga, gb
+
+
+def where(condition, input=None, other=None, *, out=None) -> Tensor:
+    """Pick from ``input`` where ``condition`` holds, else ``other`` (torch.where); with only a
+    condition, the indices of its nonzero elements."""
+    if input is None and other is None:
+        return tuple(const(i) for i in np.nonzero(_d(condition)))
+    cond = condition if isinstance(condition, Tensor) else const(np.asarray(condition))
+    if cond.data.dtype.kind != "b":
+        raise RuntimeError(f"where: expected condition to be a bool tensor, got {cond.dtype}")
+    if isinstance(input, Tensor) or isinstance(other, Tensor):
+        a, b = binary_operands("where", input, other)
+    else:
+        dt = dtypes.result_type(input, other)
+        a, b = const(np.asarray(input, dt)), other
+    if isinstance(a, Tensor) and not isinstance(b, Tensor):
+        b = const(np.asarray(b, a.dtype))
+    elif isinstance(b, Tensor) and not isinstance(a, Tensor):
+        a = const(np.asarray(a, b.dtype))
+    try:
+        np.broadcast_shapes(cond.shape, a.shape, b.shape)
+    except ValueError:
+        raise RuntimeError(f"where: condition {tuple(cond.shape)}, input {tuple(a.shape)} and "
+                           f"other {tuple(b.shape)} are not broadcastable") from None
+    return write_out(Where.apply(cond, a, b), out, "where")
 
 
 class Cast(Op):
@@ -308,6 +526,7 @@ class Cast(Op):
 
 
 def cast(x: Tensor, dtype) -> Tensor:
+    """x converted to ``dtype``; differentiable between floating dtypes (Tensor.to)."""
     dtype = dtypes.as_dtype(dtype)
     if x.data.dtype == dtype:
         return x
@@ -316,111 +535,100 @@ def cast(x: Tensor, dtype) -> Tensor:
     return Cast.apply(x, dtype)
 
 
-def exp(input) -> Tensor:
-    return Exp.apply(float_operand(input))
+# ---------------------------------------------------------------- in-place machinery
+def _alias(t: Tensor) -> Tensor:
+    """A second Tensor object for ``t``'s current value and graph position (the op's input)."""
+    a = Tensor._make(t.data, t.requires_grad, t.grad_fn)
+    a._output_nr = t._output_nr
+    a._version = t._version
+    return a
 
 
-def log(input) -> Tensor:
-    return Log.apply(float_operand(input))
+def direct_write_ok(self: Tensor, *others) -> bool:
+    """Whether an in-place op may write straight into ``self``'s array with numpy ``out=``:
+    nothing is recorded, the array is a writable float array and no operand changes its shape."""
+    data = self.data
+    if data.dtype.kind != "f" or not data.flags.writeable:
+        return False
+    if grad_mode.STATE.enabled and (self.requires_grad or any(
+            isinstance(o, Tensor) and o.requires_grad for o in others)):
+        return False
+    shape = data.shape
+    for o in others:
+        if isinstance(o, Tensor):
+            if o.data.dtype.kind not in "fbiu":
+                return False
+            if o.data.shape != shape:
+                try:
+                    if np.broadcast_shapes(o.data.shape, shape) != shape:
+                        return False
+                except ValueError:
+                    return False
+        elif not isinstance(o, (int, float, np.number)) or isinstance(o, complex):
+            return False
+    return True
 
 
-def tanh(input) -> Tensor:
-    return Tanh.apply(float_operand(input))
+def inplace(fn, name: str, direct=None):
+    """The Tensor method ``name`` (e.g. ``add_``) made from the out-of-place ``fn``.
+
+    ``direct(self, *args, **kwargs)`` may write the result straight into ``self.data`` (the fast
+    path optimizers hit under no_grad) and return True; otherwise the result is computed out of
+    place and assigned, recording the op in the graph when ``self`` or an operand requires grad.
+    """
+
+    def method(self, *args, **kwargs):
+        self._check_inplace(name)
+        if direct is not None and direct(self, *args, **kwargs):
+            self._version += 1
+            return self
+        operands = (*args, *kwargs.values())
+        if not grad_mode.STATE.enabled or not (self.requires_grad or any(
+                isinstance(a, Tensor) and a.requires_grad for a in operands)):
+            with grad_mode.set_grad_enabled(False):
+                result = fn(self, *args, **kwargs)
+        else:
+            result = fn(_alias(self) if self.grad_fn is not None else
+                        Tensor._make(self.data, self.requires_grad, None), *args, **kwargs)
+        return self._assign(result, name)
+
+    method.__name__ = name
+    method.__doc__ = f"In-place version of {name[:-1]} (torch.Tensor.{name})."
+    return method
 
 
-def sigmoid(input) -> Tensor:
-    return Sigmoid.apply(float_operand(input))
+_inplace = inplace
 
 
-def relu(input) -> Tensor:
-    return Relu.apply(input)
+def _operand(x):
+    return x.data if isinstance(x, Tensor) else x
 
 
-# ---------------------------------------------------------------- comparisons and selection
-def _compare(name, fn):
-    def compare(input, other) -> Tensor:
-        a, b = binary_operands(name, input, other)
-        return const(fn(_d(a), _d(b)))
+def _direct_binary(ufunc):
+    def direct(self, other, *, alpha=1, **kwargs):
+        if kwargs or not direct_write_ok(self, other):
+            return False
+        od = _operand(other)
+        if alpha != 1:
+            od = np.multiply(od, alpha)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            ufunc(self.data, od, out=self.data)
+        return True
 
-    compare.__name__ = name
-    compare.__doc__ = f"Elementwise {name} comparison, a bool tensor (torch.{name})."
-    return compare
-
-
-eq = _compare("eq", np.equal)
-ne = _compare("ne", np.not_equal)
-lt = _compare("lt", np.less)
-le = _compare("le", np.less_equal)
-gt = _compare("gt", np.greater)
-ge = _compare("ge", np.greater_equal)
+    return direct
 
 
-def _logical(name, fn):
-    def logical(input, other) -> Tensor:
-        a, b = binary_operands(name, input, other)
-        ad, bd = _d(a), _d(b)
-        if np.asarray(ad).dtype.kind not in "biu" or np.asarray(bd).dtype.kind not in "biu":
-            raise RuntimeError(f"{name}: only integer and bool tensors are supported, got "
-                               f"{np.asarray(ad).dtype} and {np.asarray(bd).dtype}")
-        return const(np.asarray(fn(ad, bd)))
+def _direct_product(ufunc):
+    def direct(self, other, **kwargs):
+        if kwargs.get("rounding_mode") is not None or not direct_write_ok(self, other):
+            return False
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            ufunc(self.data, _operand(other), out=self.data)
+        return True
 
-    logical.__name__ = name
-    return logical
+    return direct
 
 
-bitwise_and = _logical("bitwise_and", np.bitwise_and)
-bitwise_or = _logical("bitwise_or", np.bitwise_or)
-bitwise_xor = _logical("bitwise_xor", np.bitwise_xor)
-
-
-def bitwise_not(input) -> Tensor:
-    if input.data.dtype.kind not in "biu":
-        raise RuntimeError(f"bitwise_not: only integer and bool tensors are supported, got "
-                           f"{input.dtype}")
-    return const(np.invert(input.data))
-
-
-class Where(Op):
-    @staticmethod
-    def forward(ctx, cond, a, b):
-        c = cond.data
-        ctx.save_for_backward(cond)
-        ctx.shapes = (_shape(a), _shape(b))
-        return np.where(c, _d(a), _d(b))
-
-    @staticmethod
-    def backward(ctx, grad):
-        (cond,) = ctx.saved_tensors
-        sa, sb = ctx.shapes
-        zero = const(np.zeros((), grad.dtype))
-        ga = sum_to_shape(where(cond, grad, zero), sa) if ctx.needs_input_grad[1] else None
-        gb = sum_to_shape(where(cond, zero, grad), sb) if ctx.needs_input_grad[2] else None
-        return None, ga, gb
-
-
-def where(condition, input=None, other=None) -> Tensor:
-    """Pick from ``input`` where ``condition`` holds, else ``other`` (torch.where)."""
-    if input is None and other is None:
-        return tuple(const(i) for i in np.nonzero(_d(condition)))
-    cond = condition if isinstance(condition, Tensor) else const(np.asarray(condition))
-    if cond.data.dtype.kind != "b":
-        raise RuntimeError(f"where: expected condition to be a bool tensor, got {cond.dtype}")
-    a, b = binary_operands("where", input, other) if (
-        isinstance(input, Tensor) or isinstance(other, Tensor)) else (
-        const(np.asarray(input, dtypes.get_default_dtype())), other)
-    if isinstance(a, Tensor) and not isinstance(b, Tensor):
-        b = const(np.asarray(b, a.dtype))
-    elif isinstance(b, Tensor) and not isinstance(a, Tensor):
-        a = const(np.asarray(a, b.dtype))
-    try:
-        np.broadcast_shapes(cond.shape, a.shape, b.shape)
-    except ValueError:
-        raise RuntimeError(f"where: condition {tuple(cond.shape)}, input {tuple(a.shape)} and "
-                           f"other {tuple(b.shape)} are not broadcastable") from None
-    return Where.apply(cond, a, b)
-
-
-# ---------------------------------------------------------------- method table
 def _r(fn):
     def reflected(self, other):
         return fn(other, self)
@@ -428,58 +636,56 @@ def _r(fn):
     return reflected
 
 
-def _inplace(fn, name):
-    def method(self, *args, **kwargs):
-        self._check_inplace(name)
-        if not self.requires_grad and not any(isinstance(a, Tensor) and a.requires_grad
-                                              for a in args):
-            from ..grad_mode import no_grad
-            with no_grad():
-                result = fn(self, *args, **kwargs)
-        else:
-            result = fn(Tensor._make(self.data, self.requires_grad, self.grad_fn)
-                        if self.grad_fn is None else _alias(self), *args, **kwargs)
-        return self._assign(result, name)
-
-    method.__name__ = name
-    return method
-
-
-def _alias(t: Tensor) -> Tensor:
-    a = Tensor._make(t.data, t.requires_grad, t.grad_fn)
-    a._output_nr = t._output_nr
-    a._version = t._version
-    return a
-
-
 def _matmul(a, b):
     from .linalg import matmul
     return matmul(a, b)
 
 
-__all__ = ["add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "neg", "pow", "rsub", "exp", "log", "tanh", "sigmoid", "relu", "eq", "ne", "lt", "le", "gt", "ge", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "where"]
+_ACTIVATION_NAMES = ("relu", "relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish",
+                     "softplus", "softsign", "hardtanh", "hardsigmoid", "hardswish", "logsigmoid",
+                     "threshold", "prelu", "sigmoid", "tanh")
+
+
+def __getattr__(name: str):
+    # The activations live in activation.py; `elementwise.gelu` keeps working for callers that
+    # imported them from here before the split.
+    if name in _ACTIVATION_NAMES:
+        from . import activation
+        return getattr(activation, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide",
+           "floor_divide", "remainder", "fmod", "neg", "negative", "pow", "rsub", "square",
+           "reciprocal", "abs", "absolute", "sign", "sgn", "maximum", "minimum", "fmax", "fmin",
+           "where"]
+subtract, multiply, divide, negative, absolute = sub, mul, div, neg, abs
 
 METHODS = {
     "add": add, "sub": sub, "subtract": sub, "mul": mul, "multiply": mul, "div": div,
     "divide": div, "true_divide": true_divide, "floor_divide": floor_divide,
-    "remainder": remainder, "neg": neg, "negative": neg, "pow": pow, "exp": exp, "log": log,
-    "tanh": tanh, "sigmoid": sigmoid, "relu": relu, "eq": eq, "ne": ne, "lt": lt, "le": le,
-    "gt": gt, "ge": ge, "greater": gt, "less": lt, "greater_equal": ge, "less_equal": le,
-    "not_equal": ne, "bitwise_and": bitwise_and, "bitwise_or": bitwise_or,
-    "bitwise_xor": bitwise_xor, "bitwise_not": bitwise_not, "where": lambda self, c, o: where(
-        c, self, o),
+    "remainder": remainder, "fmod": fmod, "neg": neg, "negative": neg, "pow": pow,
+    "square": square, "reciprocal": reciprocal, "abs": abs, "absolute": abs, "sign": sign,
+    "sgn": sgn, "maximum": maximum, "minimum": minimum, "fmax": fmax, "fmin": fmin,
+    "where": lambda self, condition, other: where(condition, self, other),
     "__add__": add, "__radd__": _r(add), "__sub__": sub, "__rsub__": _r(sub), "__mul__": mul,
     "__rmul__": _r(mul), "__truediv__": div, "__rtruediv__": _r(div), "__neg__": neg,
     "__pow__": pow, "__rpow__": _r(pow), "__floordiv__": floor_divide,
     "__rfloordiv__": _r(floor_divide), "__mod__": remainder, "__rmod__": _r(remainder),
-    "__eq__": eq, "__ne__": ne, "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge,
-    "__and__": bitwise_and, "__rand__": _r(bitwise_and), "__or__": bitwise_or,
-    "__ror__": _r(bitwise_or), "__xor__": bitwise_xor, "__rxor__": _r(bitwise_xor),
-    "__invert__": bitwise_not, "__pos__": lambda self: self,
+    "__abs__": abs, "__pos__": lambda self: self,
 }
-for _name, _fn in [("add_", add), ("sub_", sub), ("mul_", mul), ("div_", div), ("pow_", pow),
-                   ("exp_", exp), ("log_", log), ("tanh_", tanh), ("sigmoid_", sigmoid),
-                   ("relu_", relu), ("neg_", neg), ("__iadd__", add), ("__isub__", sub),
-                   ("__imul__", mul), ("__itruediv__", div), ("__ipow__", pow),
-                   ("__imatmul__", _matmul), ("remainder_", remainder)]:
-    METHODS[_name] = _inplace(_fn, _name)
+_DIRECT = {"add_": _direct_binary(np.add), "sub_": _direct_binary(np.subtract),
+           "mul_": _direct_product(np.multiply), "div_": _direct_product(np.true_divide),
+           "__iadd__": _direct_binary(np.add), "__isub__": _direct_binary(np.subtract),
+           "__imul__": _direct_product(np.multiply),
+           "__itruediv__": _direct_product(np.true_divide)}
+for _name, _fn in [("add_", add), ("sub_", sub), ("subtract_", sub), ("mul_", mul),
+                   ("multiply_", mul), ("div_", div), ("divide_", div),
+                   ("true_divide_", true_divide), ("floor_divide_", floor_divide),
+                   ("remainder_", remainder), ("fmod_", fmod), ("pow_", pow), ("neg_", neg),
+                   ("negative_", neg), ("square_", square), ("reciprocal_", reciprocal),
+                   ("abs_", abs), ("absolute_", abs), ("sign_", sign), ("sgn_", sgn),
+                   ("__iadd__", add), ("__isub__", sub), ("__imul__", mul),
+                   ("__itruediv__", div), ("__ifloordiv__", floor_divide),
+                   ("__imod__", remainder), ("__ipow__", pow), ("__imatmul__", _matmul)]:
+    METHODS[_name] = inplace(_fn, _name, _DIRECT.get(_name))

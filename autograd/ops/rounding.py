@@ -1,0 +1,99 @@
+"""Rounding: floor, ceil, trunc/fix, round (with decimals) have zero gradient, as in torch; frac
+(x - trunc(x)) passes the gradient through. Integer tensors round to themselves."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+from ._base import Op, const
+from .elementwise import inplace, not_implemented, write_out
+
+
+class Rounding(Op):
+    """A step function applied elementwise: the gradient is zero everywhere."""
+
+    _abstract = True
+
+    @staticmethod
+    def kernel(data: np.ndarray, decimals: int) -> np.ndarray:
+        raise NotImplementedError
+
+    @classmethod
+    def forward(cls, ctx, x, decimals=0):
+        ctx.in_shape, ctx.in_dtype = x.data.shape, x.data.dtype
+        if x.data.dtype.kind != "f":
+            return x.data.copy()
+        with np.errstate(over="ignore", invalid="ignore"):
+            return cls.kernel(x.data, decimals)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return const(np.zeros(ctx.in_shape, ctx.in_dtype)), None
+
+
+class Floor(Rounding):
+    kernel = staticmethod(lambda data, decimals: np.floor(data))
+
+
+class Ceil(Rounding):
+    kernel = staticmethod(lambda data, decimals: np.ceil(data))
+
+
+class Trunc(Rounding):
+    kernel = staticmethod(lambda data, decimals: np.trunc(data))
+
+
+class Round(Rounding):
+    """Half to even, like torch; ``decimals`` scales by 10**decimals first."""
+
+    kernel = staticmethod(lambda data, decimals: np.round(data, decimals))
+
+
+class Frac(Op):
+    @staticmethod
+    def forward(ctx, x):
+        return x.data - np.trunc(x.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def floor(input: Tensor, *, out=None) -> Tensor:
+    """Largest integer <= x; zero gradient (torch.floor)."""
+    return write_out(Floor.apply(input), out, "floor")
+
+
+def ceil(input: Tensor, *, out=None) -> Tensor:
+    """Smallest integer >= x; zero gradient (torch.ceil)."""
+    return write_out(Ceil.apply(input), out, "ceil")
+
+
+def trunc(input: Tensor, *, out=None) -> Tensor:
+    """x rounded toward zero; zero gradient (torch.trunc)."""
+    return write_out(Trunc.apply(input), out, "trunc")
+
+
+def fix(input: Tensor, *, out=None) -> Tensor:
+    """Alias of trunc (torch.fix)."""
+    return trunc(input, out=out)
+
+
+def round(input: Tensor, *, decimals: int = 0, out=None) -> Tensor:
+    """x rounded half to even, to ``decimals`` places; zero gradient (torch.round)."""
+    return write_out(Round.apply(input, int(decimals)), out, "round")
+
+
+def frac(input: Tensor, *, out=None) -> Tensor:
+    """x - trunc(x), the fractional part with x's sign; gradient 1 (torch.frac)."""
+    if input.dtype.kind != "f":
+        raise not_implemented("frac_cpu", input.dtype)
+    return write_out(Frac.apply(input), out, "frac")
+
+
+__all__ = ["floor", "ceil", "trunc", "fix", "round", "frac"]
+
+METHODS = {name: globals()[name] for name in __all__}
+for _name in __all__:
+    METHODS[_name + "_"] = inplace(globals()[_name], _name + "_")

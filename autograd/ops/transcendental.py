@@ -1,0 +1,456 @@
+"""Transcendental elementwise ops: exponentials and logarithms, roots, trigonometric and
+hyperbolic functions, sigmoid/logit, the error functions, atan2 and xlogy.
+
+Integer and bool inputs are promoted to the default float dtype, as in torch. Values outside a
+function's domain give NaN or +-inf silently, as torch does.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..tensor import Tensor
+from . import _special
+from ._base import Op, const, float_operand
+from .elementwise import _float_binary, direct_write_ok, inplace, where, write_out
+from .shape import sum_to_shape
+
+_QUIET = {"divide": "ignore", "invalid": "ignore", "over": "ignore", "under": "ignore"}
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+def _d(x):
+    return x.data if isinstance(x, Tensor) else x
+
+
+class Exp(Op):
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(**_QUIET):
+            y = np.exp(x.data)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * y
+
+
+class Exp2(Op):
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(**_QUIET):
+            y = np.exp2(x.data)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * y * _LN2
+
+
+class Expm1(Op):
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(**_QUIET):
+            y = np.expm1(x.data)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * (y + 1)
+
+
+class Log(Op):
+    """Natural log, or log to base 2 / 10 (``scale`` = 1 / ln(base)), or log1p."""
+
+    @staticmethod
+    def forward(ctx, x, fn, scale, shift):
+        ctx.save_for_backward(x)
+        ctx.scale, ctx.shift = scale, shift
+        with np.errstate(**_QUIET):
+            return fn(x.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        denominator = x if ctx.shift == 0 else x + ctx.shift
+        if ctx.scale != 1:
+            denominator = denominator * (1.0 / ctx.scale)
+        return grad / denominator, None, None, None
+
+
+class Sqrt(Op):
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(**_QUIET):
+            y = np.sqrt(x.data)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad / (y * 2)
+
+
+class Rsqrt(Op):
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(**_QUIET):
+            y = 1 / np.sqrt(x.data)
+        ctx.save_for_backward(y)
+        return y.astype(x.data.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * y * y * y * -0.5
+
+
+class Sin(Op):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with np.errstate(**_QUIET):
+            return np.sin(x.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * x.cos()
+
+
+class Cos(Op):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with np.errstate(**_QUIET):
+            return np.cos(x.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return -grad * x.sin()
+
+
+class Tan(Op):
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(**_QUIET):
+            y = np.tan(x.data)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * (y * y + 1)
+
+
+class Asin(Op):
+    """arcsin, or arccos with ``negate`` (their derivatives differ only in sign)."""
+
+    @staticmethod
+    def forward(ctx, x, negate):
+        ctx.save_for_backward(x)
+        ctx.negate = negate
+        with np.errstate(**_QUIET):
+            return (np.arccos if negate else np.arcsin)(x.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        g = grad / (1 - x * x).sqrt()
+        return (-g if ctx.negate else g), None
+
+
+class Atan(Op):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.arctan(x.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / (x * x + 1)
+
+
+class Atan2(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.arctan2(_d(a), _d(b))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        radius2 = a * a + b * b
+        scale = where(radius2 == 0, 0.0, grad / where(radius2 == 0, 1.0, radius2))
+        ga = sum_to_shape(scale * b, a.shape) if ctx.needs_input_grad[0] else None
+        gb = sum_to_shape(-scale * a, b.shape) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+class Sinh(Op):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with np.errstate(**_QUIET):
+            return np.sinh(x.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * x.cosh()
+
+
+class Cosh(Op):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with np.errstate(**_QUIET):
+            return np.cosh(x.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * x.sinh()
+
+
+class Tanh(Op):
+    @staticmethod
+    def forward(ctx, x):
+        y = np.tanh(x.data)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * (1 - y * y)
+
+
+class Asinh(Op):
+    """arcsinh, or arccosh with ``shift`` = -1: d/dx = 1 / sqrt(x**2 + shift)."""
+
+    @staticmethod
+    def forward(ctx, x, shift):
+        ctx.save_for_backward(x)
+        ctx.shift = shift
+        with np.errstate(**_QUIET):
+            return (np.arcsinh if shift > 0 else np.arccosh)(x.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / (x * x + ctx.shift).sqrt(), None
+
+
+class Atanh(Op):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with np.errstate(**_QUIET):
+            return np.arctanh(x.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / (1 - x * x)
+
+
+def sigmoid_array(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-x)) without overflow: exp only ever sees -|x|."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+class Sigmoid(Op):
+    @staticmethod
+    def forward(ctx, x):
+        y = sigmoid_array(x.data)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * y * (1 - y)
+
+
+class Logit(Op):
+    """log(x / (1 - x)), the input first clamped to [eps, 1 - eps] when eps is given."""
+
+    @staticmethod
+    def forward(ctx, x, eps):
+        ctx.save_for_backward(x)
+        ctx.eps = eps
+        z = x.data if eps is None else np.clip(x.data, eps, 1 - eps)
+        with np.errstate(**_QUIET):
+            return np.log(z / (1 - z))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        g = grad / (x * (1 - x))
+        if ctx.eps is not None:
+            g = where((x < ctx.eps) | (x > 1 - ctx.eps), 0.0, g)
+        return g, None
+
+
+class Erf(Op):
+    """erf, or erfc with ``complement`` (derivative -2/sqrt(pi) exp(-x**2))."""
+
+    @staticmethod
+    def forward(ctx, x, complement):
+        ctx.save_for_backward(x)
+        ctx.complement = complement
+        return (_special.erfc if complement else _special.erf)(x.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        slope = (-x * x).exp() * (-_TWO_OVER_SQRT_PI if ctx.complement else _TWO_OVER_SQRT_PI)
+        return grad * slope, None
+
+
+class Erfinv(Op):
+    @staticmethod
+    def forward(ctx, x):
+        y = _special.erfinv(x.data)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * (y * y).exp() * (math.sqrt(math.pi) / 2)
+
+
+class Xlogy(Op):
+    """x * log(y), defined as 0 where x == 0 (unless y is NaN)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        ad, bd = _d(a), _d(b)
+        with np.errstate(**_QUIET):
+            return np.where((ad == 0) & ~np.isnan(bd), 0, ad * np.log(bd)).astype(
+                np.result_type(ad, bd), copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        ga = gb = None
+        if ctx.needs_input_grad[0]:
+            nonzero = a != 0
+            ga = sum_to_shape(grad * xlogy(nonzero.to(grad.dtype), b), a.shape)
+        if ctx.needs_input_grad[1]:
+            gb = sum_to_shape(grad * a / b, b.shape)
+        return ga, gb
+
+
+def _unary(name, make):
+    def fn(input: Tensor, *, out=None) -> Tensor:
+        return write_out(make(float_operand(input)), out, name)
+
+    fn.__name__ = name
+    return fn
+
+
+exp = _unary("exp", Exp.apply)
+exp2 = _unary("exp2", Exp2.apply)
+expm1 = _unary("expm1", Expm1.apply)
+log = _unary("log", lambda x: Log.apply(x, np.log, 1.0, 0))
+log2 = _unary("log2", lambda x: Log.apply(x, np.log2, 1.0 / _LN2, 0))
+log10 = _unary("log10", lambda x: Log.apply(x, np.log10, 1.0 / _LN10, 0))
+log1p = _unary("log1p", lambda x: Log.apply(x, np.log1p, 1.0, 1))
+sqrt = _unary("sqrt", Sqrt.apply)
+rsqrt = _unary("rsqrt", Rsqrt.apply)
+sin = _unary("sin", Sin.apply)
+cos = _unary("cos", Cos.apply)
+tan = _unary("tan", Tan.apply)
+asin = _unary("asin", lambda x: Asin.apply(x, False))
+acos = _unary("acos", lambda x: Asin.apply(x, True))
+atan = _unary("atan", Atan.apply)
+sinh = _unary("sinh", Sinh.apply)
+cosh = _unary("cosh", Cosh.apply)
+tanh = _unary("tanh", Tanh.apply)
+asinh = _unary("asinh", lambda x: Asinh.apply(x, 1.0))
+acosh = _unary("acosh", lambda x: Asinh.apply(x, -1.0))
+atanh = _unary("atanh", Atanh.apply)
+sigmoid = _unary("sigmoid", Sigmoid.apply)
+erf = _unary("erf", lambda x: Erf.apply(x, False))
+erfc = _unary("erfc", lambda x: Erf.apply(x, True))
+erfinv = _unary("erfinv", Erfinv.apply)
+_DOCS = {
+    "exp": "e ** x", "exp2": "2 ** x", "expm1": "exp(x) - 1, accurate near 0",
+    "log": "natural logarithm", "log2": "base-2 logarithm", "log10": "base-10 logarithm",
+    "log1p": "log(1 + x), accurate near 0", "sqrt": "square root",
+    "rsqrt": "1 / sqrt(x)", "sin": "sine", "cos": "cosine", "tan": "tangent",
+    "asin": "arcsine", "acos": "arccosine", "atan": "arctangent",
+    "sinh": "hyperbolic sine", "cosh": "hyperbolic cosine", "tanh": "hyperbolic tangent",
+    "asinh": "inverse hyperbolic sine", "acosh": "inverse hyperbolic cosine",
+    "atanh": "inverse hyperbolic tangent",
+    "sigmoid": "1 / (1 + exp(-x)), computed without overflow", "erf": "the error function",
+    "erfc": "1 - erf(x), accurate in the tails", "erfinv": "the inverse error function",
+}
+for _name, _doc in _DOCS.items():
+    globals()[_name].__doc__ = f"Elementwise {_doc}; integers promote to float (torch.{_name})."
+
+
+def logit(input: Tensor, eps: float | None = None, *, out=None) -> Tensor:
+    """log(p / (1 - p)), p clamped to [eps, 1 - eps] if eps is given (torch.logit)."""
+    return write_out(Logit.apply(float_operand(input), eps), out, "logit")
+
+
+def atan2(input, other, *, out=None) -> Tensor:
+    """The angle of (other, input), quadrant-aware (torch.atan2)."""
+    a, b = _float_binary("atan2", input, other)
+    if not isinstance(a, Tensor):
+        a = const(np.asarray(a, b.dtype))
+    if not isinstance(b, Tensor):
+        b = const(np.asarray(b, a.dtype))
+    return write_out(Atan2.apply(a, b), out, "atan2")
+
+
+def xlogy(input, other, *, out=None) -> Tensor:
+    """input * log(other), 0 where input == 0 (torch.xlogy)."""
+    a, b = _float_binary("xlogy", input, other)
+    if not isinstance(a, Tensor):
+        a = const(np.asarray(a, b.dtype))
+    if not isinstance(b, Tensor):
+        b = const(np.asarray(b, a.dtype))
+    return write_out(Xlogy.apply(a, b), out, "xlogy")
+
+
+__all__ = ["exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin", "cos",
+           "tan", "asin", "acos", "atan", "atan2", "arcsin", "arccos", "arctan", "arctan2",
+           "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh",
+           "sigmoid", "logit", "erf", "erfc", "erfinv", "xlogy"]
+arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+METHODS = {name: globals()[name] for name in __all__}
+
+
+def _direct_sqrt(self, **kwargs):
+    if kwargs or not direct_write_ok(self):
+        return False
+    with np.errstate(invalid="ignore"):
+        np.sqrt(self.data, out=self.data)
+    return True
+
+
+for _name in __all__:
+    METHODS[_name + "_"] = inplace(globals()[_name], _name + "_",
+                                   _direct_sqrt if _name == "sqrt" else None)
