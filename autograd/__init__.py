@@ -24,6 +24,7 @@ from .random import (Generator, default_generator, get_rng_state, initial_seed, 
 autograd = _sys.modules[__name__]
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from . import linalg
+from . import utils
 from . import functional
 from .serialization import load, save
 from . import debug, viz
