@@ -5,6 +5,7 @@ from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Se
 from .layers.activation import *  # noqa: F403
 from .layers.attention import MultiheadAttention
 from .layers.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
+from .layers.distance import *  # noqa: F403
 from .layers.dropout import *  # noqa: F403
 from .layers.embedding import *  # noqa: F403
 from .layers.linear import *  # noqa: F403

@@ -4,6 +4,7 @@ Each submodule holds one kind of function; this package only re-exports them.
 """
 
 from autograd.ops.index import one_hot
+from autograd.ops.shape import pad
 
 from .activation import *  # noqa: F403
 from .attention import multi_head_attention_forward, scaled_dot_product_attention

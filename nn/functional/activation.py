@@ -19,7 +19,7 @@ __all__ = ["relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "prelu", "rrel
            "elu", "elu_", "selu", "selu_", "celu", "celu_", "gelu", "silu", "mish", "sigmoid",
            "tanh", "hardtanh", "hardtanh_", "hardsigmoid", "hardswish", "softplus", "softsign",
            "softmax", "log_softmax", "softmin", "threshold", "threshold_", "logsigmoid", "glu",
-           "tanhshrink", "softshrink", "hardshrink"]
+           "tanhshrink", "softshrink", "hardshrink", "gumbel_softmax"]
 
 # SELU's constants (Klambauer et al.), as in torch
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -287,3 +287,19 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
     """softmax(-x) along ``dim`` (torch.nn.functional.softmin)."""
     input, dim = _prepare("softmin", input, dim, _stacklevel, dtype)
     return softmax(-input, dim)
+
+
+def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10,
+                   dim: int = -1) -> Tensor:
+    """softmax((logits + Gumbel noise) / tau); with ``hard`` the one-hot of its argmax in the
+    forward pass and the soft sample's gradient in the backward pass
+    (torch.nn.functional.gumbel_softmax)."""
+    uniform = autograd.rand(*logits.shape, dtype=logits.dtype)
+    # -log(Exp(1)) samples, Exp(1) drawn as -log(1 - U) with 1 - U in (0, 1]
+    gumbels = -(-(1.0 - uniform).log()).log()
+    y_soft = softmax((logits + gumbels) / tau, dim)
+    if not hard:
+        return y_soft
+    index = y_soft.detach().argmax(dim, keepdim=True)
+    y_hard = autograd.zeros_like(y_soft).scatter(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft

@@ -20,7 +20,8 @@ from .distance import pairwise_distance
 __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "kl_div",
            "cosine_embedding_loss", "margin_ranking_loss", "triplet_margin_loss",
-           "hinge_embedding_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
+           "triplet_margin_with_distance_loss", "hinge_embedding_loss", "soft_margin_loss",
+           "multilabel_soft_margin_loss", "multi_margin_loss", "multilabel_margin_loss",
            "poisson_nll_loss", "gaussian_nll_loss"]
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -206,12 +207,14 @@ def _check_class_target(op: str, input: Tensor, target: Tensor) -> None:
             f"{tuple(input.shape)} (N, C, d1, ...), got target of shape {tuple(target.shape)}")
 
 
-def _check_target_range(op: str, input: Tensor, target: Tensor, ignore_index: int) -> None:
+def _check_target_range(op: str, input: Tensor, target: Tensor,
+                        ignore_index: int | None) -> None:
     if target.numel() == 0:
         return
     classes = input.shape[0] if input.dim() == 1 else input.shape[1]
-    used = target != ignore_index
-    bad = used & ((target < 0) | (target >= classes))
+    bad = (target < 0) | (target >= classes)
+    if ignore_index is not None:
+        bad = bad & (target != ignore_index)
     if bool(bad.any()):
         value = int(target[bad].reshape(-1)[0])
         raise IndexError(
@@ -394,6 +397,13 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
     return _reduce(loss, reduction)
 
 
+def _triplet_loss(d_pos: Tensor, d_neg: Tensor, d_swap: Tensor | None, margin: float,
+                  reduction: str) -> Tensor:
+    if d_swap is not None:
+        d_neg = autograd.where(d_swap < d_neg, d_swap, d_neg)
+    return _reduce((d_pos - d_neg + margin).clamp(min=0.0), reduction)
+
+
 def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor,
                         margin: float = 1.0, p: float = 2, eps: float = 1e-6,
                         swap: bool = False, size_average=None, reduce=None,
@@ -412,13 +422,24 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor,
     if margin <= 0:
         raise ValueError(f"triplet_margin_loss: expected margin to be greater than 0, got "
                          f"{margin} instead")
-    d_pos = pairwise_distance(anchor, positive, p, eps)
-    d_neg = pairwise_distance(anchor, negative, p, eps)
-    if swap:
-        d_swap = pairwise_distance(positive, negative, p, eps)
-        d_neg = autograd.where(d_swap < d_neg, d_swap, d_neg)
-    loss = (d_pos - d_neg + margin).clamp(min=0.0)
-    return _reduce(loss, reduction)
+    d_swap = pairwise_distance(positive, negative, p, eps) if swap else None
+    return _triplet_loss(pairwise_distance(anchor, positive, p, eps),
+                         pairwise_distance(anchor, negative, p, eps), d_swap, margin, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
+                                      distance_function=None, margin: float = 1.0,
+                                      swap: bool = False, reduction: str = "mean") -> Tensor:
+    """The triplet loss with any distance (pairwise_distance by default)
+    (torch.nn.functional.triplet_margin_with_distance_loss)."""
+    _check_reduction(reduction)
+    if margin <= 0:
+        raise ValueError(f"triplet_margin_with_distance_loss: expected margin to be greater "
+                         f"than 0, got {margin} instead")
+    distance = pairwise_distance if distance_function is None else distance_function
+    d_swap = distance(positive, negative) if swap else None
+    return _triplet_loss(distance(anchor, positive), distance(anchor, negative), d_swap, margin,
+                         reduction)
 
 
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
@@ -457,6 +478,70 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
     class_dim = input.dim() - 1
     loss = loss.sum(class_dim) / input.shape[class_dim]
     return _reduce(loss, reduction)
+
+
+def _rows(op: str, input: Tensor, target: Tensor) -> tuple[Tensor, Tensor, bool]:
+    """(N, C) input and its target, adding the batch dim to 1-D input."""
+    if input.dim() not in (1, 2):
+        raise RuntimeError(f"{op}: expected 1-D or 2-D input (C) or (N, C), got shape "
+                           f"{tuple(input.shape)}")
+    if input.dim() == 1:
+        return input.unsqueeze(0), target.reshape(1, -1) if target.dim() else target.reshape(1), \
+            True
+    return input, target, False
+
+
+def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0,
+                      weight: Tensor | None = None, size_average=None, reduce=None,
+                      reduction: str = "mean") -> Tensor:
+    """Multi-class hinge: sum over wrong classes j of max(0, margin - x[y] + x[j])^p / C
+    (torch.nn.functional.multi_margin_loss)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    x, y, unbatched = _rows("multi_margin_loss", input, target)
+    y = y.reshape(-1)
+    classes = x.shape[1]
+    if y.dtype.kind not in "iu" or y.shape[0] != x.shape[0]:
+        raise RuntimeError(f"multi_margin_loss: expected an integer target of shape "
+                           f"({x.shape[0]},) for input of shape {tuple(input.shape)}, got "
+                           f"{y.dtype} target of shape {tuple(target.shape)}")
+    _check_target_range("multi_margin_loss", x, y, None)
+    y = y.to(autograd.int64)
+    hinge = (x - x.gather(1, y.unsqueeze(1)) + margin).clamp(min=0.0)
+    if p == 2:
+        hinge = hinge * hinge
+    if weight is not None:
+        hinge = hinge * weight.to(x.dtype)[y].unsqueeze(1)
+    wrong = (autograd.arange(classes).unsqueeze(0) != y.unsqueeze(1)).to(x.dtype)
+    loss = (hinge * wrong).sum(1) / classes
+    return _reduce(loss.squeeze(0) if unbatched else loss, reduction)
+
+
+def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+                           reduction: str = "mean") -> Tensor:
+    """Multi-label hinge: for each target class j (the target row up to its first -1) and each
+    non-target class i, max(0, 1 - (x[j] - x[i])), summed and divided by C
+    (torch.nn.functional.multilabel_margin_loss)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    x, y, unbatched = _rows("multilabel_margin_loss", input, target)
+    if tuple(y.shape) != tuple(x.shape) or y.dtype.kind not in "iu":
+        raise RuntimeError(f"multilabel_margin_loss: expected an integer target of the input's "
+                           f"shape {tuple(input.shape)}, got {y.dtype} target of shape "
+                           f"{tuple(target.shape)}")
+    classes = x.shape[1]
+    y = y.to(autograd.int64)
+    # targets count up to the first -1 in each row
+    valid = (y >= 0).to(autograd.int64).cumprod(1) > 0
+    safe = autograd.where(valid, y, 0)
+    is_target = ((safe.unsqueeze(2) == autograd.arange(classes)) & valid.unsqueeze(2)).any(1)
+    x_target = x.gather(1, safe)
+    hinge = (1 - x_target.unsqueeze(2) + x.unsqueeze(1)).clamp(min=0.0)
+    pair_mask = (valid.unsqueeze(2) & ~is_target.unsqueeze(1)).to(x.dtype)
+    loss = (hinge * pair_mask).sum((1, 2)) / classes
+    return _reduce(loss.squeeze(0) if unbatched else loss, reduction)
 
 
 # ---------------------------------------------------------------- likelihoods

@@ -10,7 +10,11 @@ from __future__ import annotations
 import autograd
 from autograd import Tensor
 
-__all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm"]
+__all__ = ["batch_norm", "layer_norm", "rms_norm", "group_norm", "instance_norm",
+           "local_response_norm"]
+
+# machine epsilon per floating dtype: rms_norm's default eps, like torch.finfo(dtype).eps
+_MACHINE_EPS = {"float16": 2.0**-10, "float32": 2.0**-23, "float64": 2.0**-52}
 
 
 def _channel_view(t: Tensor, ndim: int) -> Tensor:
@@ -78,18 +82,23 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     return _affine(out, weight, bias, ndim)
 
 
-def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
-               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
-    """Normalise over the trailing ``normalized_shape`` dims of each sample, then scale and
-    shift elementwise (torch.nn.functional.layer_norm)."""
+def _trailing_dims(op: str, input: Tensor, normalized_shape) -> tuple:
+    """The trailing dims that ``normalized_shape`` names; the input must end with that shape."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(shape)
     if k == 0 or input.dim() < k or tuple(input.shape[input.dim() - k:]) != shape:
         raise RuntimeError(
-            f"layer_norm: Given normalized_shape={list(shape)}, expected input with shape "
+            f"{op}: Given normalized_shape={list(shape)}, expected input with shape "
             f"[*, {', '.join(str(s) for s in shape)}], but got input of size"
             f"{list(input.shape)}")
-    dims = tuple(range(input.dim() - k, input.dim()))
+    return tuple(range(input.dim() - k, input.dim()))
+
+
+def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalise over the trailing ``normalized_shape`` dims of each sample, then scale and
+    shift elementwise (torch.nn.functional.layer_norm)."""
+    dims = _trailing_dims("layer_norm", input, normalized_shape)
     mean, var = _moments(input, dims)
     out = (input - mean) / (var + eps).sqrt()
     if weight is not None:
@@ -97,6 +106,17 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
     if bias is not None:
         out = out + bias
     return out
+
+
+def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
+             eps: float | None = None) -> Tensor:
+    """x / sqrt(mean(x^2) + eps) over the trailing ``normalized_shape`` dims, times ``weight``;
+    eps defaults to the dtype's machine epsilon (torch.nn.functional.rms_norm)."""
+    dims = _trailing_dims("rms_norm", input, normalized_shape)
+    if eps is None:
+        eps = _MACHINE_EPS.get(input.dtype.name, _MACHINE_EPS["float32"])
+    out = input / ((input * input).mean(dim=dims, keepdim=True) + eps).sqrt()
+    return out * weight if weight is not None else out
 
 
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,

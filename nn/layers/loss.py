@@ -3,16 +3,20 @@ weights as buffers) and calls its nn.functional form."""
 
 from __future__ import annotations
 
+import warnings
+
 from autograd import Tensor
 
 from .. import functional as F
 from ..functional.loss import legacy_reduction
 from ..module import Module
+from .distance import PairwiseDistance
 
 __all__ = ["L1Loss", "MSELoss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss",
-           "CrossEntropyLoss", "NLLLoss", "KLDivLoss", "CosineEmbeddingLoss",
-           "MarginRankingLoss", "TripletMarginLoss", "HingeEmbeddingLoss", "SoftMarginLoss",
-           "MultiLabelSoftMarginLoss", "PoissonNLLLoss", "GaussianNLLLoss"]
+           "CrossEntropyLoss", "NLLLoss", "NLLLoss2d", "KLDivLoss", "CosineEmbeddingLoss",
+           "MarginRankingLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss",
+           "HingeEmbeddingLoss", "SoftMarginLoss", "MultiLabelSoftMarginLoss",
+           "MultiMarginLoss", "MultiLabelMarginLoss", "PoissonNLLLoss", "GaussianNLLLoss"]
 
 
 class _Loss(Module):
@@ -121,6 +125,15 @@ class NLLLoss(_WeightedLoss):
                           reduction=self.reduction)
 
 
+class NLLLoss2d(NLLLoss):
+    """The old name of NLLLoss for (N, C, H, W) input (torch.nn.NLLLoss2d); deprecated."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        warnings.warn("NLLLoss2d is deprecated: NLLLoss takes (N, C, H, W) input directly "
+                      "and is a drop-in replacement.", FutureWarning, stacklevel=2)
+        super().__init__(*args, **kwargs)
+
+
 class KLDivLoss(_Loss):
     """Kullback-Leibler divergence of log-probability inputs from a target distribution
     (torch.nn.KLDivLoss)."""
@@ -181,6 +194,27 @@ class TripletMarginLoss(_Loss):
                                      eps=self.eps, swap=self.swap, reduction=self.reduction)
 
 
+class TripletMarginWithDistanceLoss(_Loss):
+    """The triplet loss with any distance function, a PairwiseDistance by default
+    (torch.nn.TripletMarginWithDistanceLoss)."""
+
+    def __init__(self, *, distance_function=None, margin: float = 1.0, swap: bool = False,
+                 reduction: str = "mean") -> None:
+        super().__init__(reduction=reduction)
+        if margin <= 0:
+            raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater "
+                             f"than 0, got {margin} instead")
+        self.distance_function = (distance_function if distance_function is not None
+                                  else PairwiseDistance())
+        self.margin = margin
+        self.swap = swap
+
+    def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
+        return F.triplet_margin_with_distance_loss(
+            anchor, positive, negative, distance_function=self.distance_function,
+            margin=self.margin, swap=self.swap, reduction=self.reduction)
+
+
 class HingeEmbeddingLoss(_Loss):
     """x for target 1, max(0, margin - x) for target -1 (torch.nn.HingeEmbeddingLoss)."""
 
@@ -207,6 +241,30 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.multilabel_soft_margin_loss(input, target, weight=self.weight,
                                              reduction=self.reduction)
+
+
+class MultiMarginLoss(_WeightedLoss):
+    """Multi-class hinge loss (torch.nn.MultiMarginLoss)."""
+
+    def __init__(self, p: int = 1, margin: float = 1.0, weight: Tensor | None = None,
+                 size_average=None, reduce=None, reduction: str = "mean") -> None:
+        super().__init__(weight, size_average, reduce, reduction)
+        if p not in (1, 2):
+            raise ValueError("only p == 1 and p == 2 supported")
+        self.p = p
+        self.margin = margin
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.multi_margin_loss(input, target, p=self.p, margin=self.margin,
+                                   weight=self.weight, reduction=self.reduction)
+
+
+class MultiLabelMarginLoss(_Loss):
+    """Multi-label hinge loss over target classes listed before the first -1
+    (torch.nn.MultiLabelMarginLoss)."""
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.multilabel_margin_loss(input, target, reduction=self.reduction)
 
 
 class PoissonNLLLoss(_Loss):

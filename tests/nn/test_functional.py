@@ -126,3 +126,37 @@ def test_every_listed_name_exists_in_torch_functional():
         for name in module.__all__:
             assert hasattr(torch.nn.functional, name), name
             assert getattr(F, name) is getattr(module, name)
+
+
+def test_distance_modules_match_torch():
+    torch = need_torch()
+    a, ta = _pair(torch, 4, 3)
+    b, tb = _pair(torch, 4, 3)
+    import nn
+
+    for ours, theirs in [(nn.PairwiseDistance(p=1.0, keepdim=True),
+                          torch.nn.PairwiseDistance(p=1.0, keepdim=True)),
+                         (nn.CosineSimilarity(dim=0), torch.nn.CosineSimilarity(dim=0))]:
+        assert repr(ours) == repr(theirs)
+        close(ours(a, b), theirs(ta, tb))
+
+
+def test_gumbel_softmax_samples_and_hard_straight_through():
+    autograd.manual_seed(0)
+    logits = autograd.tensor([[2.0, 0.0, -1.0]]).expand(20000, 3)
+    soft = F.gumbel_softmax(logits, tau=0.5)
+    np.testing.assert_allclose(soft.sum(1).numpy(), np.ones(20000), rtol=1e-5)
+    x = autograd.tensor([[2.0, 0.0, -1.0]], requires_grad=True)
+    hard = F.gumbel_softmax(x.expand(20000, 3), hard=True)
+    values = hard.detach().numpy()
+    assert set(np.unique(values)) == {0.0, 1.0} and np.all(values.sum(1) == 1)
+    # argmax of logits + Gumbel noise is a sample of softmax(logits)
+    expected = np.exp([2.0, 0.0, -1.0]) / np.exp([2.0, 0.0, -1.0]).sum()
+    np.testing.assert_allclose(values.mean(0), expected, atol=0.02)
+    (hard * autograd.tensor([1.0, 2.0, 3.0])).sum().backward()
+    assert np.all(np.isfinite(x.grad.numpy())) and np.any(x.grad.numpy() != 0)
+
+
+def test_pad_is_reexported():
+    out = F.pad(autograd.ones(2, 2), (1, 0), value=5.0)
+    assert out.tolist() == [[5.0, 1.0, 1.0], [5.0, 1.0, 1.0]]

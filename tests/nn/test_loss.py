@@ -79,7 +79,16 @@ CASES = [
     ("TripletMarginLoss", {"margin": 0.5}, [_f32(4, 3), _f32(4, 3), _f32(4, 3)], []),
     ("TripletMarginLoss", {"p": 1.0, "swap": True}, [_f32(4, 3), _f32(4, 3), _f32(4, 3)], []),
     ("TripletMarginLoss", {"p": 3.0}, [_f32(3), _f32(3), _f32(3)], []),
+    ("TripletMarginWithDistanceLoss", {"margin": 0.5, "swap": True},
+     [_f32(4, 3), _f32(4, 3), _f32(4, 3)], []),
     ("HingeEmbeddingLoss", {"margin": 0.8}, [_f32(4, 3)], [_sign(4, 3)]),
+    ("MultiMarginLoss", {}, [_f32(5, 4)], [_classes(4, 5)]),
+    ("MultiMarginLoss", {"p": 2, "margin": 0.5, "weight": _f32(4, low=0.5, high=2)},
+     [_f32(5, 4)], [_classes(4, 5)]),
+    ("MultiMarginLoss", {}, [_f32(4)], [np.array(1, np.int64)]),
+    ("MultiLabelMarginLoss", {}, [_f32(3, 4)],
+     [np.array([[3, 0, -1, 1], [1, -1, 0, 0], [0, 1, 2, 3]], np.int64)]),
+    ("NLLLoss2d", {}, [_f32(2, 3, 2, 2)], [_classes(3, 2, 2, 2)]),
     ("SoftMarginLoss", {}, [_f32(4, 3)], [_sign(4, 3)]),
     ("MultiLabelSoftMarginLoss", {}, [_f32(4, 3)], [_f32(4, 3, low=0, high=1).round()]),
     ("MultiLabelSoftMarginLoss", {"weight": _f32(3, low=0.5, high=2)}, [_f32(4, 3)],
@@ -105,7 +114,9 @@ def _build(lib, name, kwargs, reduction):
     if reduction is not None and "reduction" not in kwargs:
         args["reduction"] = reduction
     cls = getattr(lib.nn, name) if lib is not autograd else getattr(nn, name)
-    return cls(**args)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # NLLLoss2d's deprecation notice
+        return cls(**args)
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
@@ -278,3 +289,18 @@ def test_losses_keep_float32():
     assert F.cross_entropy(x, y).dtype == autograd.float32
     assert F.mse_loss(x, x * 2).dtype == autograd.float32
     assert F.binary_cross_entropy_with_logits(x, x.sigmoid()).dtype == autograd.float32
+
+
+def test_triplet_margin_with_custom_distance():
+    torch = need_torch()
+    a, p, n = _f32(4, 3), _f32(4, 3), _f32(4, 3)
+    ours = F.triplet_margin_with_distance_loss(
+        *(autograd.tensor(v) for v in (a, p, n)),
+        distance_function=lambda x, y: 1 - F.cosine_similarity(x, y), margin=0.3)
+    theirs = torch.nn.functional.triplet_margin_with_distance_loss(
+        *(torch.tensor(v) for v in (a, p, n)),
+        distance_function=lambda x, y: 1 - torch.nn.functional.cosine_similarity(x, y),
+        margin=0.3)
+    close(ours, theirs)
+    assert repr(nn.TripletMarginWithDistanceLoss()) == repr(
+        torch.nn.TripletMarginWithDistanceLoss())

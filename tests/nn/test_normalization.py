@@ -197,3 +197,17 @@ def test_functional_norms_keep_float32():
     assert F.group_norm(x, 3).dtype == autograd.float32
     assert F.instance_norm(x).dtype == autograd.float32
     assert F.batch_norm(x, None, None, training=True).dtype == autograd.float32
+
+
+@pytest.mark.parametrize("shape_arg,kwargs,shape", [(4, {}, (3, 4)), ((2, 4), {"eps": 1e-3},
+                                                                       (3, 2, 4)),
+                                                    (4, {"elementwise_affine": False}, (2, 4))])
+def test_rms_norm_matches_torch(shape_arg, kwargs, shape):
+    torch = need_torch()
+    ours, theirs = nn.RMSNorm(shape_arg, **kwargs), torch.nn.RMSNorm(shape_arg, **kwargs)
+    assert repr(ours) == repr(theirs)
+    with torch.no_grad():
+        for p in theirs.parameters():
+            p.add_(torch.randn(p.shape))
+    module_parity(ours, theirs, random_arrays([shape]))
+    assert module_gradcheck(nn.RMSNorm(shape_arg, **kwargs), random_arrays([shape]))
