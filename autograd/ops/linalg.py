@@ -20,7 +20,13 @@ class MatMul(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.matmul(a.data, b.data)
+        ad, bd = a.data, b.data
+        if ad.ndim > 2 and bd.ndim == 2:
+            # (..., k) @ (k, n) as one 2-D GEMM: numpy's stacked matmul against a broadcast
+            # (and possibly transposed) matrix falls back to a loop far slower than BLAS
+            return np.matmul(ad.reshape(-1, ad.shape[-1]), bd).reshape(
+                ad.shape[:-1] + (bd.shape[1],))
+        return np.matmul(ad, bd)
 
     @staticmethod
     def backward(ctx, grad):
@@ -40,8 +46,13 @@ class MatMul(Op):
             ga = matmul(g, transpose(b2, -1, -2))
             ga = sum_to_shape(squeeze(ga, -2) if a.ndim == 1 else ga, a.shape)
         if ctx.needs_input_grad[1]:
-            gb = matmul(transpose(a2, -1, -2), g)
-            gb = sum_to_shape(squeeze(gb, -1) if b.ndim == 1 else gb, b.shape)
+            if a.ndim > 2 and b.ndim == 2:
+                # the batch dimensions are summed by the GEMM itself
+                gb = matmul(transpose(reshape(a, (-1, a.shape[-1])), 0, 1),
+                            reshape(g, (-1, g.shape[-1])))
+            else:
+                gb = matmul(transpose(a2, -1, -2), g)
+                gb = sum_to_shape(squeeze(gb, -1) if b.ndim == 1 else gb, b.shape)
         return ga, gb
 
 
