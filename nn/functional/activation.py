@@ -1,9 +1,11 @@
 """Activation functions (torch.nn.functional.relu, gelu, softmax, ...).
 
-The elementwise primitives with their own gradients (gelu, silu, elu, softplus, leaky_relu,
-hardtanh, mish) live in autograd's ops; everything here is either a thin torch-signature wrapper
-around them or a composition of Tensor ops. ``inplace=True`` writes the result into the input
-with ``copy_``, so autograd still sees the in-place update.
+The elementwise primitives with their own gradients (relu, gelu, silu, elu/selu/celu, softplus,
+leaky_relu, hardtanh, mish, hardsigmoid, hardswish, logsigmoid, softsign, threshold, prelu) live
+in autograd.ops.activation; everything here is either a thin torch-signature wrapper around them
+or a composition of Tensor ops (softmax family, shrinks, glu, rrelu, gumbel_softmax).
+``inplace=True`` writes the result into the input with ``copy_``, so autograd still sees the
+in-place update.
 """
 
 from __future__ import annotations
@@ -13,18 +15,13 @@ import warnings
 
 import autograd
 from autograd import Tensor
-from autograd.ops import elementwise as _ops
+from autograd.ops import activation as _ops
 
 __all__ = ["relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "prelu", "rrelu", "rrelu_",
            "elu", "elu_", "selu", "selu_", "celu", "celu_", "gelu", "silu", "mish", "sigmoid",
            "tanh", "hardtanh", "hardtanh_", "hardsigmoid", "hardswish", "softplus", "softsign",
            "softmax", "log_softmax", "softmin", "threshold", "threshold_", "logsigmoid", "glu",
            "tanhshrink", "softshrink", "hardshrink", "gumbel_softmax"]
-
-# SELU's constants (Klambauer et al.), as in torch
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_SCALE = 1.0507009873554804934193349852946
-
 
 def _finish(input: Tensor, result: Tensor, inplace: bool) -> Tensor:
     return input.copy_(result) if inplace else result
@@ -42,7 +39,7 @@ def relu_(input: Tensor) -> Tensor:
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(0, x), 6) (torch.nn.functional.relu6)."""
-    return hardtanh(input, 0.0, 6.0, inplace)
+    return _finish(input, _ops.relu6(input), inplace)
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
@@ -71,18 +68,7 @@ def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """leaky_relu with a learnable slope, one per channel (dim 1) or shared
     (torch.nn.functional.prelu)."""
-    if weight.numel() != 1:
-        channels = input.shape[1] if input.dim() >= 2 else (input.shape[0] if input.dim() else 1)
-        if weight.dim() != 1 or weight.numel() != channels:
-            raise RuntimeError(
-                f"prelu: Mismatch of parameter numbers and input channel size. Found parameter "
-                f"numbers = {weight.numel()} and channel size = {channels} (input shape "
-                f"{tuple(input.shape)}).")
-        if input.dim() >= 2:
-            weight = weight.reshape(1, -1, *([1] * (input.dim() - 2)))
-    elif input.dim() > 0:
-        weight = weight.reshape(())
-    return autograd.where(input > 0, input, weight * input)
+    return _ops.prelu(input, weight)
 
 
 def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
@@ -113,7 +99,7 @@ def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale * elu(x, alpha) with the self-normalising constants (torch.nn.functional.selu)."""
-    return _finish(input, _ops.elu(input, _SELU_ALPHA) * _SELU_SCALE, inplace)
+    return _finish(input, _ops.selu(input), inplace)
 
 
 def selu_(input: Tensor) -> Tensor:
@@ -124,9 +110,7 @@ def selu_(input: Tensor) -> Tensor:
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """max(0, x) + min(0, alpha (exp(x / alpha) - 1)) = alpha * elu(x / alpha)
     (torch.nn.functional.celu)."""
-    if alpha == 0:
-        raise RuntimeError("ZeroDivisionError: celu with alpha = 0")
-    return _finish(input, _ops.elu(input / alpha, 1.0) * alpha, inplace)
+    return _finish(input, _ops.celu(input, alpha), inplace)
 
 
 def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
@@ -154,22 +138,22 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
 
 def sigmoid(input: Tensor) -> Tensor:
     """1 / (1 + exp(-x)) (torch.nn.functional.sigmoid)."""
-    return _ops.sigmoid(input)
+    return autograd.sigmoid(input)
 
 
 def tanh(input: Tensor) -> Tensor:
     """Hyperbolic tangent (torch.nn.functional.tanh)."""
-    return _ops.tanh(input)
+    return autograd.tanh(input)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6 (torch.nn.functional.hardsigmoid)."""
-    return _finish(input, _ops.hardtanh(input + 3.0, 0.0, 6.0) / 6.0, inplace)
+    return _finish(input, _ops.hardsigmoid(input), inplace)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6 (torch.nn.functional.hardswish)."""
-    return _finish(input, input * hardsigmoid(input), inplace)
+    return _finish(input, _ops.hardswish(input), inplace)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -180,17 +164,17 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 def softsign(input: Tensor) -> Tensor:
     """x / (1 + |x|) (torch.nn.functional.softsign)."""
-    return input / (input.abs() + 1)
+    return _ops.softsign(input)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
     """log(sigmoid(x)) = -softplus(-x), finite for any x (torch.nn.functional.logsigmoid)."""
-    return -_ops.softplus(-input, 1.0, 20.0)
+    return _ops.logsigmoid(input)
 
 
 def tanhshrink(input: Tensor) -> Tensor:
     """x - tanh(x) (torch.nn.functional.tanhshrink)."""
-    return input - _ops.tanh(input)
+    return input - autograd.tanh(input)
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
@@ -209,7 +193,7 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 
 
 def _threshold(input: Tensor, limit: float, value: float, inplace: bool) -> Tensor:
-    return _finish(input, autograd.where(input > limit, input, value), inplace)
+    return _finish(input, _ops.threshold(input, limit, value), inplace)
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
@@ -232,7 +216,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
         raise RuntimeError(f"Halving dimension must be even, but dimension {dim % input.dim()} "
                            f"is size {size}")
     a, b = input.chunk(2, dim)
-    return a * _ops.sigmoid(b)
+    return a * autograd.sigmoid(b)
 
 
 # ---------------------------------------------------------------- softmax family
