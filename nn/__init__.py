@@ -11,6 +11,7 @@ from .layers.embedding import *  # noqa: F403
 from .layers.linear import *  # noqa: F403
 from .layers.loss import *  # noqa: F403
 from .layers.normalization import *  # noqa: F403
+from .layers.padding import *  # noqa: F403
 from .layers.pooling import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
