@@ -2,9 +2,10 @@
 
 erf and erfc are Chebyshev interpolants fitted once at import to the standard library's
 ``math.erf``/``math.erfc`` (correctly rounded to ~1 ulp), on variables where they are smooth:
-  |x| <= 2:      erf(x) = x * A(x**2)
-  2 < |x| <= 10: erfc(|x|) = exp(-x**2) * B(|x|)      (B is the scaled erfc, an entire function)
-  |x| > 10:      the asymptotic series of the scaled erfc, accurate to ~1e-16 there.
+  erf,  |x| <= 2:      erf(x) = x * A(x**2)
+  erfc, 0.5 < |x| <= 10: erfc(|x|) = exp(-x**2) * B(|x|)   (B, the scaled erfc, is entire)
+  |x| > 10:              the asymptotic series of the scaled erfc, accurate to ~1e-16 there;
+everything else from 1 - (the other function), where that loses no precision.
 erfinv starts from a closed-form estimate (relative error ~2e-3) and takes Newton steps on the
 erf residual (the erfc residual near +-1, where 1 - y is exact).
 """
@@ -16,7 +17,7 @@ import math
 import numpy as np
 from numpy.polynomial import chebyshev
 
-_SMALL, _MID = 2.0, 10.0
+_SMALL, _TAIL, _MID = 2.0, 0.5, 10.0
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
@@ -29,7 +30,7 @@ def _fit(fn, lo: float, hi: float, degree: int) -> np.ndarray:
 
 _A = _fit(lambda u: math.erf(math.sqrt(u)) / math.sqrt(u) if u > 0 else _TWO_OVER_SQRT_PI,
           0.0, _SMALL ** 2, 20)
-_B = _fit(lambda x: math.erfc(x) * math.exp(x * x), _SMALL, _MID, 30)
+_B = _fit(lambda x: math.erfc(x) * math.exp(x * x), _TAIL, _MID, 40)
 _ASYMPTOTIC_TERMS = 12
 
 
@@ -43,10 +44,10 @@ def _clenshaw(t: np.ndarray, coefficients: np.ndarray) -> np.ndarray:
 
 
 def _scaled_erfc(ax: np.ndarray) -> np.ndarray:
-    """exp(x**2) * erfc(x) for x >= 2."""
+    """exp(x**2) * erfc(x) for x >= 0.5."""
     out = np.empty_like(ax)
     mid = ax <= _MID
-    out[mid] = _clenshaw((ax[mid] - _SMALL) * (2.0 / (_MID - _SMALL)) - 1.0, _B)
+    out[mid] = _clenshaw((ax[mid] - _TAIL) * (2.0 / (_MID - _TAIL)) - 1.0, _B)
     big = ax[~mid]
     if big.size:
         inv2 = 1.0 / (2.0 * big * big)
@@ -59,7 +60,7 @@ def _scaled_erfc(ax: np.ndarray) -> np.ndarray:
 
 
 def _erfc_tail(ax: np.ndarray) -> np.ndarray:
-    """erfc(x) for x >= 2."""
+    """erfc(x) for x >= 0.5."""
     with np.errstate(over="ignore", under="ignore"):
         return np.exp(-ax * ax) * _scaled_erfc(ax)
 
@@ -83,7 +84,7 @@ def erfc(x: np.ndarray) -> np.ndarray:
     xd = np.asarray(x, dtype=np.float64)
     ax = np.abs(xd)
     out = np.empty_like(xd)
-    small = ax <= _SMALL
+    small = ax <= _TAIL
     out[small] = 1.0 - erf(xd[small])
     large = ~small & ~np.isnan(xd)
     tail = _erfc_tail(ax[large])

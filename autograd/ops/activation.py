@@ -116,7 +116,7 @@ class Gelu(Op):
             ctx.save_for_backward(x)
             inner = _GELU_BETA * (xd + _GELU_KAPPA * xd * xd * xd)
             return 0.5 * xd * (1 + np.tanh(inner))
-        cdf = 0.5 * (1 + _special.erf(xd * _INV_SQRT2))
+        cdf = 0.5 * _special.erfc(xd * -_INV_SQRT2)  # no cancellation for x < 0
         ctx.save_for_backward(x, cdf)
         return xd * cdf
 
@@ -130,7 +130,7 @@ class Gelu(Op):
             return grad * ((t + 1) * 0.5 + x * 0.5 * (1 - t * t) * d_inner), None
         x, cdf = ctx.saved_tensors
         if grad_mode.is_grad_enabled():  # double backward: the CDF must be differentiable too
-            cdf = (x * _INV_SQRT2).erf() * 0.5 + 0.5
+            cdf = (x * -_INV_SQRT2).erfc() * 0.5
         pdf = (x * x * -0.5).exp() * _INV_SQRT_2PI
         return grad * (cdf + x * pdf), None
 

@@ -225,8 +225,8 @@ def _float_binary(op, a, b):
 
 
 def _check_bool_sub(a, b) -> None:
-    if (isinstance(a, Tensor) and a.data.dtype.kind == "b") or \
-            (isinstance(b, Tensor) and b.data.dtype.kind == "b"):
+    if any(isinstance(x, (bool, np.bool_)) or (isinstance(x, Tensor) and x.data.dtype.kind == "b")
+           for x in (a, b)):
         raise RuntimeError("sub: Subtraction, the `-` operator, with a bool tensor is not "
                            "supported. If you are trying to invert a mask, use the `~` or "
                            "`logical_not()` operator instead.")
