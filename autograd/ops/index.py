@@ -18,7 +18,7 @@ from .. import grad_mode
 from ..tensor import Tensor
 from ._base import Op, const, norm_dim, to_tensor
 from .elementwise import _alias, _inplace, where
-from .shape import expand, movedim, reshape, sum_to_shape
+from .shape import expand, movedim, reshape, sum_to_shape, tril, triu
 
 _INDEX_TYPES = "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables " \
                "are valid indices"
@@ -272,19 +272,92 @@ def _index_put(self: Tensor, np_idx, v: Tensor, op: str) -> Tensor:
     return self
 
 
+def _put_value(self: Tensor, np_idx, move, value, op: str) -> tuple:
+    """The value of an index assignment, in numpy's result order; and numpy's result shape."""
+    target = np.empty(self.data.shape, dtype=bool)[np_idx].shape if _is_advanced(np_idx) \
+        else np.broadcast_to(np.empty((), bool), self.data.shape)[np_idx].shape
+    if move is None:
+        return _value_for(self, value, target, op), target
+    b, p = move
+    torch_target = target[b:p + b] + target[:b] + target[p + b:]
+    v = expand(_value_for(self, value, torch_target, op), torch_target)
+    return movedim(v, tuple(range(p, p + b)), tuple(range(b))), target
+
+
 def setitem(self: Tensor, idx, value) -> None:
     """self[idx] = value; differentiable when self is a non-leaf or value requires grad."""
     np_idx, move = _plan(self.data.shape, idx, "index_put")
-    target = np.empty(self.data.shape, dtype=bool)[np_idx].shape if _is_advanced(np_idx) \
-        else np.broadcast_to(np.empty((), bool), self.data.shape)[np_idx].shape
-    if move is not None:
-        b, p = move
-        torch_target = target[b:p + b] + target[:b] + target[p + b:]
-        v = expand(_value_for(self, value, torch_target, "index_put"), torch_target)
-        v = movedim(v, tuple(range(p, p + b)), tuple(range(b)))
-    else:
-        v = _value_for(self, value, target, "index_put")
+    v, _ = _put_value(self, np_idx, move, value, "index_put")
     _index_put(self, np_idx, v, "index_put_")
+
+
+def index_put(input: Tensor, indices, values, accumulate: bool = False) -> Tensor:
+    """out = input with out[indices] = values, or += with accumulate (repeats summed)
+    (torch.index_put)."""
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"index_put(): indices must be a tuple of tensors, got "
+                        f"{type(indices).__name__}")
+    np_idx, move = _plan(input.data.shape, tuple(indices), "index_put")
+    v, target = _put_value(input, np_idx, move, values, "index_put")
+    if not accumulate:
+        return IndexPut.apply(input, v, np_idx)
+    return input + IndexScatter.apply(expand(v, target), np_idx, input.data.shape)
+
+
+def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
+    """out = input with the slice at ``index`` along ``dim`` replaced by src
+    (torch.select_scatter)."""
+    from .shape import select
+
+    return _scatter_view(input, src, select(input.detach(), dim, index).shape,
+                         (slice(None),) * norm_dim(dim, input.data.ndim, "select_scatter")
+                         + (int(index),), "select_scatter")
+
+
+def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: int | None = None,
+                  end: int | None = None, step: int = 1) -> Tensor:
+    """out = input with input[..., start:end:step, ...] (along ``dim``) replaced by src
+    (torch.slice_scatter)."""
+    d = norm_dim(dim, input.data.ndim, "slice_scatter")
+    idx = (slice(None),) * d + (slice(start, end, step),)
+    return _scatter_view(input, src, input.data[idx].shape, idx, "slice_scatter")
+
+
+def _scatter_view(input: Tensor, src: Tensor, shape: tuple, idx: tuple, op: str) -> Tensor:
+    if tuple(src.shape) != tuple(shape):
+        raise RuntimeError(f"{op}(): expected src to have a size equal to the slice of self. "
+                           f"src size = {list(src.shape)}, slice size = {list(shape)}")
+    return IndexPut.apply(input, src.to(input.dtype), idx)
+
+
+def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
+                     dim2: int = 1) -> Tensor:
+    """out = input with its (dim1, dim2) diagonal replaced by src (torch.diagonal_scatter)."""
+    from .shape import DiagonalScatter, diagonal
+
+    expected = diagonal(input.detach(), offset, dim1, dim2).shape
+    if tuple(src.shape) != tuple(expected):
+        raise RuntimeError(f"diagonal_scatter(): expected src to have a size equal to the "
+                           f"diagonal of self. src size = {list(src.shape)}, diagonal size = "
+                           f"{list(expected)}")
+    nd = input.data.ndim
+    d1, d2 = norm_dim(dim1, nd, "diagonal_scatter"), norm_dim(dim2, nd, "diagonal_scatter")
+    args = (input.data.shape, int(offset), d1, d2)
+    mask = DiagonalScatter.apply(const(np.ones(expected, bool)), *args)
+    return where(mask, DiagonalScatter.apply(src.to(input.dtype), *args), input)
+
+
+def fill_diagonal_(self: Tensor, fill_value, wrap: bool = False) -> Tensor:
+    """Fill the main diagonal in place; all dims equal unless 2-D (torch.fill_diagonal_)."""
+    shape = self.data.shape
+    if len(shape) < 2:
+        raise RuntimeError("fill_diagonal_: dimensions must larger than 1")
+    if len(shape) > 2 and len(set(shape)) != 1:
+        raise RuntimeError(f"fill_diagonal_: all dimensions of input must be of equal length "
+                           f"(got {list(shape)})")
+    mask = np.zeros(shape, bool)
+    np.fill_diagonal(mask, True, wrap=wrap)
+    return METHODS["masked_fill_"](self, const(mask), fill_value)
 
 
 # ---------------------------------------------------------------- gather / scatter
@@ -749,12 +822,12 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
 def nonzero(input: Tensor, *, as_tuple: bool = False):
     """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one tensor per dim
     (torch.nonzero)."""
-    a = np.atleast_1d(input.data) if as_tuple else input.data
-    found = np.nonzero(a)
+    a = input.data
     if as_tuple:
-        return tuple(const(i.astype(np.int64)) for i in found)
-    if input.data.ndim == 0:
+        return tuple(const(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(a)))
+    if a.ndim == 0:
         return const(np.zeros((1 if a.item() else 0, 0), np.int64))
+    found = np.nonzero(a)
     return const(np.stack(found, axis=1).astype(np.int64).reshape(-1, input.data.ndim))
 
 
@@ -954,7 +1027,8 @@ def bucketize(input, boundaries: Tensor, *, out_int32: bool = False,
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add",
            "index_copy", "index_fill", "masked_fill", "masked_select", "masked_scatter", "take",
            "take_along_dim", "put", "nonzero", "argwhere", "sort", "argsort", "msort", "topk",
-           "kthvalue", "unique", "unique_consecutive", "searchsorted", "bucketize"]
+           "kthvalue", "unique", "unique_consecutive", "searchsorted", "bucketize", "index_put",
+           "select_scatter", "slice_scatter", "diagonal_scatter"]
 
 METHODS = {
     "__getitem__": getitem, "__setitem__": setitem, "gather": gather, "scatter": scatter,
@@ -964,10 +1038,13 @@ METHODS = {
     "take": take, "take_along_dim": take_along_dim, "put": put, "nonzero": nonzero,
     "argwhere": argwhere, "sort": sort, "argsort": argsort, "msort": msort, "topk": topk,
     "kthvalue": kthvalue, "unique": unique, "unique_consecutive": unique_consecutive,
+    "index_put": index_put, "select_scatter": select_scatter, "slice_scatter": slice_scatter,
+    "diagonal_scatter": diagonal_scatter,
 }
 for _name, _fn in [("scatter_", scatter), ("scatter_add_", scatter_add),
                    ("scatter_reduce_", scatter_reduce), ("index_add_", index_add),
                    ("index_copy_", index_copy), ("index_fill_", index_fill),
                    ("masked_fill_", masked_fill), ("masked_scatter_", masked_scatter),
-                   ("put_", put)]:
+                   ("put_", put), ("index_put_", index_put), ("tril_", tril), ("triu_", triu)]:
     METHODS[_name] = _inplace(_fn, _name)
+METHODS["fill_diagonal_"] = fill_diagonal_

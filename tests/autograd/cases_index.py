@@ -1,5 +1,6 @@
 """Op cases for indexing: getitem/setitem forms, gather/scatter, index_*, masked_*, sorting."""
 
+from autograd.ops.index import one_hot
 from tests.helpers.optable import OpCase
 
 
@@ -103,4 +104,45 @@ CASES = [
     OpCase("kthvalue", lambda L, a: L.kthvalue(a, 2, 1), [(3, 4)], domain="distinct"),
     OpCase("kthvalue-keepdim", lambda L, a: a.kthvalue(3, 0, keepdim=True), [(4, 2)],
            domain="distinct"),
+    OpCase("index_put", lambda L, a, b, i: a.index_put((i,), b), [(4, 2), (2,)],
+           ints=[[3, 1]]),
+    OpCase("index_put-accumulate", lambda L, a, b, i, j: L.index_put(a, (i, j), b, True),
+           [(3, 4), (3,)], ints=[[0, 0, 2], [1, 1, 3]]),
+    OpCase("index_put_-inplace", lambda L, a, b, i: (a * 1).index_put_((i,), b, accumulate=True),
+           [(3, 2), (2,)], ints=[[2, 2]]),
+    OpCase("select_scatter", lambda L, a, b: L.select_scatter(a, b, 1, 0), [(3, 4), (3,)]),
+    OpCase("slice_scatter", lambda L, a, b: a.slice_scatter(b, 1, 0, 4, 2), [(3, 4), (3, 2)]),
+    OpCase("diagonal_scatter", lambda L, a, b: L.diagonal_scatter(a, b, 1), [(3, 4), (3,)]),
+    OpCase("fill_diagonal_", lambda L, a: (a * 1).fill_diagonal_(2.0, wrap=True), [(7, 3)]),
+    OpCase("masked_fill_-inplace", lambda L, a: (a * 1).masked_fill_(a < 0, 0.5), [(3, 3)],
+           domain="distinct"),
+    OpCase("scatter_-inplace", lambda L, a, b, i: (a * 1).scatter_(0, i, b), [(3, 2), (1, 2)],
+           ints=[[[2, 0]]]),
+    OpCase("scatter-reduce-multiply", lambda L, a, b, i: a.scatter(0, i, b, reduce="multiply"),
+           [(3, 2), (1, 2)], ints=[[[2, 0]]], gradgrad=False, parity=False),
+    OpCase("argsort", lambda L, a: L.argsort(a, dim=0, descending=True), [(4, 3)],
+           domain="distinct", grad=False),
+    OpCase("nonzero", lambda L, a: L.nonzero(a > 0), [(3, 4)], grad=False),
+    OpCase("nonzero-tuple", lambda L, a: (a > 0).nonzero(as_tuple=True), [(3, 4)], grad=False),
+    OpCase("argwhere", lambda L, a: L.argwhere(a < 0), [(2, 3)], grad=False),
+    OpCase("one_hot", lambda L, i: one_hot(i, 5), [], ints=[[[0, 4], [2, 2]]], grad=False,
+           torch_fn=lambda L, i: L.nn.functional.one_hot(i, 5)),
+    OpCase("one_hot-inferred", lambda L, i: one_hot(i), [], ints=[[1, 3]], grad=False,
+           torch_fn=lambda L, i: L.nn.functional.one_hot(i)),
+    OpCase("unique", lambda L, i: L.unique(i, return_inverse=True, return_counts=True), [],
+           ints=[[[3, 1], [3, 0]]], grad=False),
+    OpCase("unique-dim", lambda L, i: i.unique(dim=0, return_inverse=True), [],
+           ints=[[[1, 2], [0, 5], [1, 2]]], grad=False),
+    OpCase("unique_consecutive", lambda L, i: L.unique_consecutive(
+        i, return_inverse=True, return_counts=True), [], ints=[[1, 1, 2, 2, 3, 1, 1]],
+        grad=False),
+    OpCase("unique_consecutive-dim", lambda L, i: i.unique_consecutive(dim=1), [],
+           ints=[[[1, 1, 2], [0, 0, 5]]], grad=False),
+    OpCase("searchsorted", lambda L, a: L.searchsorted(L.tensor([-1.0, 0.0, 1.0]), a), [(3, 2)],
+           grad=False),
+    OpCase("searchsorted-batched-right", lambda L, i: L.searchsorted(
+        L.tensor([[1, 3, 5], [2, 4, 6]]), i, right=True), [], ints=[[[3, 6], [0, 4]]],
+        grad=False),
+    OpCase("bucketize", lambda L, a: L.bucketize(a, L.tensor([-0.5, 0.5]), out_int32=True),
+           [(2, 3)], grad=False),
 ]
