@@ -54,6 +54,7 @@ def test_parameter_defaults_and_repr():
     p = nn.Parameter(autograd.ones(2))
     assert p.requires_grad and p.is_leaf and isinstance(p, autograd.Tensor)
     assert repr(p).startswith("Parameter containing:\ntensor(")
+    assert str(p) == repr(p)
     assert not nn.Parameter(autograd.ones(2), requires_grad=False).requires_grad
     assert (p * 2).__class__ is autograd.Tensor
 
