@@ -666,7 +666,9 @@ class VectorNorm(Op):
             elif p == 2:
                 # scale by the largest entry so squares neither overflow nor underflow
                 scale = np.max(a, axis=axes, keepdims=True, initial=0)
-                scale = np.where(scale > 0, scale, 1).astype(a.dtype, copy=False)
+                # (an infinite entry leaves the scale at 1, so the norm is inf, not inf / inf)
+                scale = np.where((scale > 0) & np.isfinite(scale), scale, 1).astype(
+                    a.dtype, copy=False)
                 out = np.sqrt(np.sum(np.square(a / scale), axis=axes, keepdims=True)) * scale
                 if not keepdim:
                     out = np.squeeze(out, axis=axes)
