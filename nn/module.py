@@ -672,8 +672,18 @@ class Module:
         if backward_hooks:
             state = _BackwardHookState(self)
             args = state.wrap_inputs(args)
-        output = self.forward(*args, **kwargs)
         hooks = list(_global_forward_hooks.items()) + list(self._forward_hooks.items())
+        try:
+            output = self.forward(*args, **kwargs)
+        except Exception:
+            # hooks registered with always_call=True still run (with no output) on failure
+            for hook_id, hook in hooks:
+                if hook_id in self._forward_hooks_always_called:
+                    if hook_id in self._forward_hooks_with_kwargs:
+                        hook(self, args, kwargs, None)
+                    else:
+                        hook(self, args, None)
+            raise
         for hook_id, hook in hooks:
             if hook_id in self._forward_hooks_with_kwargs:
                 result = hook(self, args, kwargs, output)

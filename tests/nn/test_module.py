@@ -360,6 +360,16 @@ def test_hooks_with_kwargs_and_prepend_order():
     assert order == ["first", 3.0]
 
 
+def test_always_call_hooks_run_when_forward_raises():
+    m = Affine()
+    seen = []
+    m.register_forward_hook(lambda mod, args, out: seen.append(("always", out)), always_call=True)
+    m.register_forward_hook(lambda mod, args, out: seen.append(("normal", out)))
+    with pytest.raises(RuntimeError):
+        m(autograd.ones(1, 5))
+    assert seen == [("always", None)]
+
+
 def test_handle_is_a_context_manager():
     m = Affine()
     seen = []
