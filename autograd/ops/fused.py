@@ -1,0 +1,217 @@
+"""Fused ops: composites that profiling showed to pay for one forward pass over arrays.
+
+softmax, log_softmax, layer_norm and the class-index cross-entropy are each a single node here
+instead of 5 to 15 primitive ones (each primitive costs a few microseconds of graph bookkeeping
+on top of its numpy work). Their backwards are still written in Tensor ops: without
+``create_graph`` they use arrays kept from forward as constants; with it they recompute those from
+the saved inputs by differentiable ops, so double backward stays exact.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes, grad_mode
+from ..tensor import Tensor
+from ._base import Op, const, norm_dim, quietly
+
+
+def _max_shift(x: np.ndarray, dim: int) -> np.ndarray:
+    """x minus its maximum along ``dim``; rows whose maximum is -inf (all -inf) are not shifted,
+    so they give nan like torch, and a +inf maximum gives nan as in torch."""
+    peak = x.max(axis=dim, keepdims=True)
+    if peak.dtype.kind == "f" and not np.isfinite(peak).all():
+        peak = np.where(peak == -np.inf, 0, peak).astype(x.dtype, copy=False)
+    return quietly(np.subtract, x, peak)
+
+
+def _log_softmax_array(x: np.ndarray, dim: int) -> np.ndarray:
+    shifted = _max_shift(x, dim)
+    lse = quietly(np.log, np.exp(shifted).sum(axis=dim, keepdims=True))
+    return quietly(np.subtract, shifted, lse)
+
+
+def _softmax_array(x: np.ndarray, dim: int) -> np.ndarray:
+    e = np.exp(_max_shift(x, dim))
+    return quietly(np.divide, e, e.sum(axis=dim, keepdims=True))
+
+
+def _row_sum(t: Tensor, dim: int) -> Tensor:
+    return t.sum(dim, keepdim=True) if t.ndim else t
+
+
+class Softmax(Op):
+    """exp(x) / sum exp(x) along one dim; backward y * (g - sum(g * y))."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        xd = x.data
+        y = _softmax_array(xd, dim) if xd.ndim and xd.size else \
+            quietly(np.divide, np.exp(xd - xd), np.exp(xd - xd))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return y * (grad - _row_sum(grad * y, ctx.dim)), None
+
+
+class LogSoftmax(Op):
+    """x - log sum exp(x) along one dim; backward g - exp(y) * sum(g)."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        xd = x.data
+        y = _log_softmax_array(xd, dim) if xd.ndim and xd.size else quietly(np.subtract, xd, xd)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad - y.exp() * _row_sum(grad, ctx.dim), None
+
+
+def _softmax_args(name: str, input: Tensor, dim: int, dtype) -> tuple:
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}: expected a Tensor, got {type(input).__name__}")
+    if dtype is not None:
+        input = input.to(dtypes.as_dtype(dtype))
+    elif input.data.dtype.kind not in "fc":
+        raise RuntimeError(f"{name}: expected a floating point input, got {input.dtype}")
+    return input, norm_dim(int(dim), input.data.ndim, name)
+
+
+def softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+    """exp(x_i) / sum_j exp(x_j) along ``dim``, one fused node (torch.softmax)."""
+    input, dim = _softmax_args("softmax", input, dim, dtype)
+    return Softmax.apply(input, dim)
+
+
+def log_softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+    """x_i - log sum_j exp(x_j) along ``dim``, one fused node (torch.log_softmax)."""
+    input, dim = _softmax_args("log_softmax", input, dim, dtype)
+    return LogSoftmax.apply(input, dim)
+
+
+class CrossEntropyIndices(Op):
+    """Mean softmax cross-entropy of (N, C) logits against N class indices in one node.
+
+    Backward is (softmax(x) - onehot(target)) * g / N: the probabilities come from forward
+    (constants) unless the backward is being recorded, where softmax is recomputed as an op."""
+
+    @staticmethod
+    def forward(ctx, x, target):
+        xd, t = x.data, target.data
+        n = xd.shape[0]
+        logp = _log_softmax_array(xd, 1)
+        rows = np.arange(n)
+        loss = np.asarray(-logp[rows, t].mean(dtype=xd.dtype), dtype=xd.dtype)
+        ctx.save_for_backward(x)
+        ctx.rows, ctx.target, ctx.count = rows, t, n
+        ctx.probs = np.exp(logp)
+        return loss
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        if grad_mode.STATE.enabled:
+            probs = softmax(x, 1)
+        else:
+            probs = const(ctx.probs)
+        onehot = np.zeros(x.shape, dtype=x.dtype)
+        onehot[ctx.rows, ctx.target] = 1
+        return (probs - const(onehot)) * (grad / ctx.count), None
+
+    def _free_extra(self) -> None:
+        self.probs = None
+
+
+def cross_entropy_indices(input: Tensor, target: Tensor) -> Tensor:
+    """Mean cross-entropy of (N, C) float logits and (N,) int64 class indices in range, without
+    weights, ignored entries or smoothing: the common case of
+    torch.nn.functional.cross_entropy, fused. Callers check the general arguments."""
+    if input.ndim != 2 or target.ndim != 1 or target.shape[0] != input.shape[0] \
+            or target.dtype.kind not in "iu" or input.dtype.kind != "f" or not input.shape[0]:
+        raise RuntimeError(
+            f"cross_entropy_indices: expected (N, C) float logits and (N,) integer targets with "
+            f"N > 0, got {tuple(input.shape)} {input.dtype} and {tuple(target.shape)} "
+            f"{target.dtype}")
+    return CrossEntropyIndices.apply(input, target)
+
+
+class LayerNorm(Op):
+    """(x - mean) / sqrt(var + eps) over the trailing ``k`` dims, times weight plus bias."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, k, eps):
+        xd = x.data
+        axes = tuple(range(xd.ndim - k, xd.ndim))
+        mu = xd.mean(axis=axes, keepdims=True)
+        xc = xd - mu
+        var = np.mean(xc * xc, axis=axes, keepdims=True)
+        rstd = 1.0 / np.sqrt(var + eps)
+        xhat = xc * rstd
+        ctx.axes, ctx.lead, ctx.eps = axes, tuple(range(xd.ndim - k)), eps
+        ctx.xhat, ctx.rstd = xhat, rstd
+        ctx.save_for_backward(x, weight, bias)
+        y = xhat * weight.data if weight is not None else xhat.copy()
+        if bias is not None:
+            y += bias.data
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight, _ = ctx.saved_tensors
+        axes, lead = ctx.axes, ctx.lead
+        if grad_mode.STATE.enabled:
+            xc = x - x.mean(axes, keepdim=True)
+            rstd = ((xc * xc).mean(axes, keepdim=True) + ctx.eps).rsqrt()
+            xhat = xc * rstd
+        else:
+            xhat, rstd = const(ctx.xhat), const(ctx.rstd)
+        needs = ctx.needs_input_grad
+        gx = gw = gb = None
+        if needs[0]:
+            gxh = grad * weight if weight is not None else grad
+            gx = rstd * (gxh - gxh.mean(axes, keepdim=True)
+                         - xhat * (gxh * xhat).mean(axes, keepdim=True))
+        if needs[1]:
+            gw = grad * xhat
+            gw = gw.sum(lead) if lead else gw
+        if needs[2]:
+            gb = grad.sum(lead) if lead else grad
+        return gx, gw, gb, None, None
+
+    def _free_extra(self) -> None:
+        self.xhat = self.rstd = None
+
+
+def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Layer normalisation over the trailing ``normalized_shape`` dims, one fused node
+    (torch.layer_norm)."""
+    shape = (int(normalized_shape),) if isinstance(normalized_shape, (int, np.integer)) \
+        else tuple(int(s) for s in normalized_shape)
+    k = len(shape)
+    if not k or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
+        raise RuntimeError(
+            f"layer_norm: Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(str(s) for s in shape)}], but got input of size "
+            f"{list(input.shape)}")
+    if input.dtype.kind != "f":
+        raise RuntimeError(f"layer_norm: expected a floating point input, got {input.dtype}")
+    for name, p in (("weight", weight), ("bias", bias)):
+        if p is not None and (tuple(p.shape) != shape or p.dtype != input.dtype):
+            raise RuntimeError(
+                f"layer_norm: {name} of shape {tuple(p.shape)} and dtype {p.dtype} does not "
+                f"match normalized_shape {shape} and input dtype {input.dtype}")
+    return LayerNorm.apply(input, weight, bias, k, float(eps))
+
+
+__all__ = ["softmax", "log_softmax", "layer_norm"]
+
+METHODS = {"softmax": softmax, "log_softmax": log_softmax}

@@ -1,0 +1,29 @@
+"""Op cases for the fused ops (softmax, log_softmax, class-index cross-entropy, layer_norm)."""
+
+from autograd.ops.fused import cross_entropy_indices
+from tests.helpers.optable import OpCase
+
+
+def _torch_cross_entropy(L, a, t):
+    return L.nn.functional.cross_entropy(a, t)
+
+
+CASES = [
+    OpCase("fused-softmax", lambda L, a: L.softmax(a, 1), [(3, 5)]),
+    OpCase("fused-softmax-dim0", lambda L, a: L.softmax(a, 0), [(4, 2, 3)]),
+    OpCase("fused-softmax-method", lambda L, a: a.softmax(-1), [(2, 3, 4)]),
+    OpCase("fused-softmax-0d", lambda L, a: L.softmax(a, 0), [()]),
+    OpCase("fused-log-softmax", lambda L, a: L.log_softmax(a, 1), [(3, 5)]),
+    OpCase("fused-log-softmax-last", lambda L, a: a.log_softmax(-1), [(2, 3, 4)]),
+    OpCase("fused-log-softmax-1d", lambda L, a: L.log_softmax(a, 0), [(6,)]),
+    OpCase("fused-cross-entropy", lambda L, a, t: cross_entropy_indices(a, t), [(4, 5)],
+           ints=[[0, 4, 2, 2]], torch_fn=_torch_cross_entropy),
+    OpCase("fused-cross-entropy-one-row", lambda L, a, t: cross_entropy_indices(a, t), [(1, 3)],
+           ints=[[1]], torch_fn=_torch_cross_entropy),
+    OpCase("fused-layer-norm", lambda L, a, w, b: L.layer_norm(a, (4,), w, b),
+           [(3, 4), (4,), (4,)]),
+    OpCase("fused-layer-norm-2d-shape", lambda L, a, w, b: L.layer_norm(a, (3, 4), w, b),
+           [(2, 3, 4), (3, 4), (3, 4)]),
+    OpCase("fused-layer-norm-no-affine", lambda L, a: L.layer_norm(a, (5,)), [(2, 3, 5)]),
+    OpCase("fused-layer-norm-no-lead", lambda L, a, w: L.layer_norm(a, (4,), w), [(4,), (4,)]),
+]
