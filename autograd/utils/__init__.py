@@ -1,3 +1,3 @@
 """Utilities around the engine: data loading (``data``), metrics and training helpers."""
 
-from . import data
+from . import data, metrics, training
