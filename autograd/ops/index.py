@@ -71,6 +71,10 @@ def _prepare(shape: tuple, idx, op: str = "index"):
     broadcast dimensions of the advanced indices first while torch keeps them at position p
     (integers count as advanced indices in numpy but are plain selections in torch).
     """
+    if isinstance(idx, list) and len(idx) < 32 and any(
+            i is None or i is Ellipsis or isinstance(i, (Tensor, np.ndarray, list, tuple, slice))
+            for i in idx):
+        idx = tuple(idx)  # torch's legacy rule: such a list indexes like a tuple
     items = idx if isinstance(idx, tuple) else (idx,)
     items = [_convert_one(i) for i in items]
     nd = len(shape)

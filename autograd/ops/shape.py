@@ -823,7 +823,8 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
                                    f"{hi} resulted in a negative output size, which is invalid. "
                                    f"Check dimension of your input (shape {tuple(shape)}).")
         fill = 0 if value is None else value
-        if input.data.dtype.kind in "iub" and isinstance(fill, float) and fill != int(fill):
+        if input.data.dtype.kind in "iub" and isinstance(fill, float) and \
+                not fill.is_integer():
             raise RuntimeError(f"pad: value {fill} cannot be converted to {input.dtype} "
                                f"without overflow")
         return ConstantPad.apply(input, tuple(widths), fill)

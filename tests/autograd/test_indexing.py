@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 import autograd
 from tests.helpers.torch_ref import need_torch, to_torch
 
+# torch warns that list-as-tuple indexing is deprecated; it is still what torch does
+pytestmark = pytest.mark.filterwarnings("ignore:Using a non-tuple sequence:UserWarning")
+
 SHAPE = (2, 3, 4, 5)
 
 
@@ -52,6 +55,8 @@ INDEXES = {
     "mask-and-list": lambda L: (L.tensor([True, False]), slice(None), [0, 3]),
     "negative-list": lambda L: (slice(None), [-1, -3]),
     "empty-list": lambda L: [],
+    "list-of-lists-is-a-tuple": lambda L: [[0, 1], [1, 0]],
+    "list-with-slice-is-a-tuple": lambda L: [0, slice(None), 1],
     "step-and-list": lambda L: (slice(None, None, 2), [2, 0], slice(None, None, 3)),
 }
 
