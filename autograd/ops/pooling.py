@@ -93,21 +93,24 @@ class MaxPool2DWithIndices(Op):
     @staticmethod
     def forward(ctx, x, geometry):
         xp = geometry.pad(x.data, -np.inf)
-        out = winner = None
+        kw = geometry.kernel[1]
+        (sh, sw), (ph, pw), (dh, dw) = geometry.stride, geometry.padding, geometry.dilation
+        oh, ow = geometry.out
+        # like torch, each window starts at its first offset inside the input and at -inf, so a
+        # window whose values are all -inf points at that offset
+        first_row = np.maximum(0, -((np.arange(oh) * sh - ph) // dh))
+        first_col = np.maximum(0, -((np.arange(ow) * sw - pw) // dw))
+        shape = x.data.shape[:-2] + (oh, ow)
+        winner = np.broadcast_to(first_row[:, None] * kw + first_col[None, :], shape)
+        winner = winner.astype(np.int16)
+        out = np.full(shape, -np.inf, dtype=x.data.dtype)
         for k, window in geometry.offsets():
             part = xp[window]
-            if out is None:
-                out = part.copy()
-                winner = np.zeros(part.shape, dtype=np.int16)
-                continue
             better = (part > out) | np.isnan(part)
             np.copyto(out, part, where=better)
             winner[better] = k
         ctx.winner, ctx.geometry = winner, geometry
         ctx.set_materialize_grads(False)
-        kw = geometry.kernel[1]
-        (sh, sw), (ph, pw), (dh, dw) = geometry.stride, geometry.padding, geometry.dilation
-        oh, ow = geometry.out
         rows = (np.arange(oh) * sh - ph)[:, None] + (winner // kw) * dh
         cols = (np.arange(ow) * sw - pw)[None, :] + (winner % kw) * dw
         indices = rows.astype(np.int64) * geometry.size[1] + cols

@@ -153,8 +153,8 @@ def _adaptive_sizes(op: str, input: Tensor, output_size, dims: int) -> tuple:
         sizes = (output_size,) * dims
     spatial = tuple(input.shape[-dims:])
     sizes = tuple(n if s is None else int(s) for s, n in zip(sizes, spatial))
-    if min(sizes) < 0 or (min(sizes) == 0 and input.numel()):
-        raise RuntimeError(f"{op}: output_size must be positive, got {sizes}")
+    if min(sizes) < 0:
+        raise RuntimeError(f"{op}: output_size must be non-negative, got {sizes}")
     if min(spatial) < 1:
         raise RuntimeError(f"{op}: expected non-empty spatial dimensions, got input of shape "
                            f"{tuple(input.shape)}")
@@ -164,6 +164,11 @@ def _adaptive_sizes(op: str, input: Tensor, output_size, dims: int) -> tuple:
 def _windows(size: int, out: int) -> list:
     """torch's adaptive windows: [floor(i*size/out), ceil((i+1)*size/out))."""
     return [((i * size) // out, -(-((i + 1) * size) // out)) for i in range(out)]
+
+
+def _empty_like_output(input: Tensor, shape: tuple) -> Tensor:
+    """An empty result of ``shape`` that stays in the graph (its gradient is empty)."""
+    return input.reshape(-1)[:0].reshape(shape)
 
 
 def _averaging_matrix(size: int, out: int, dtype) -> Tensor:
@@ -177,6 +182,8 @@ def _adaptive_avg(op: str, input: Tensor, output_size, dims: int) -> Tensor:
     _check_pool_input(op, input, dims)
     sizes = _adaptive_sizes(op, input, output_size, dims)
     spatial = tuple(input.shape[-dims:])
+    if 0 in sizes:
+        return _empty_like_output(input, tuple(input.shape[:-dims]) + sizes)
     if all(n % s == 0 for n, s in zip(spatial, sizes)):
         shape = tuple(input.shape[:-dims])
         for n, s in zip(spatial, sizes):
@@ -215,6 +222,9 @@ def _adaptive_max(op: str, input: Tensor, output_size, dims: int) -> tuple[Tenso
     sizes = _adaptive_sizes(op, input, output_size, dims)
     spatial = tuple(input.shape[-dims:])
     lead = tuple(input.shape[:-dims])
+    if 0 in sizes:
+        empty = _empty_like_output(input, lead + sizes)
+        return empty, empty.detach().long()
     if dims == 1:
         spatial, sizes = (1,) + spatial, (1,) + sizes
     x = input.reshape((-1,) + spatial)

@@ -105,7 +105,8 @@ def _linear(x: Tensor, sizes: tuple, scales: tuple, align_corners: bool) -> Tens
     return x
 
 
-def _output_sizes(input: Tensor, size, scale_factor, dims: int, recompute: bool | None):
+def _output_sizes(input: Tensor, size, scale_factor, dims: int, recompute: bool | None,
+                  mode: str):
     spatial = tuple(input.shape[2:])
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
@@ -132,7 +133,7 @@ def _output_sizes(input: Tensor, size, scale_factor, dims: int, recompute: bool 
                 f"and scale_factor in (s1, s2, ...,sK) format.")
         sizes = tuple(int(math.floor(n * float(f))) for n, f in zip(spatial, factors))
         scales = (None,) * dims if recompute else tuple(float(f) for f in factors)
-    if min(sizes) <= 0:
+    if min(sizes) < 0 or (min(sizes) == 0 and mode != "area"):
         raise RuntimeError(f"interpolate: output size {sizes} must be greater than 0 (input "
                            f"shape {tuple(input.shape)})")
     return sizes, scales
@@ -166,7 +167,8 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
                                   f"input")
     if input.dtype.kind != "f":
         raise RuntimeError(f"interpolate: expected a floating point input, got {input.dtype}")
-    sizes, scales = _output_sizes(input, size, scale_factor, dims, recompute_scale_factor)
+    sizes, scales = _output_sizes(input, size, scale_factor, dims, recompute_scale_factor,
+                                   mode)
     if mode == "area":
         return (adaptive_avg_pool1d if dims == 1 else adaptive_avg_pool2d)(input, sizes)
     if mode in ("nearest", "nearest-exact"):

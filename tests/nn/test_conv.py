@@ -191,3 +191,10 @@ def test_constructor_errors_like_torch():
         nn.Conv2d(3, 6, 3, padding_mode="mirror")
     with pytest.raises(ValueError, match='Only "zeros" padding mode is supported'):
         nn.ConvTranspose2d(3, 6, 3, padding_mode="reflect")
+
+
+
+def test_conv_transpose_too_small_output_raises_like_torch():
+    x, w = autograd.randn(1, 2, 2, 2), autograd.randn(2, 1, 4, 1)
+    with pytest.raises(RuntimeError, match=r"calculated output size \(5, 0\) is too small"):
+        F.conv_transpose2d(x, w, padding=(0, 1))

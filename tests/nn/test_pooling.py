@@ -174,3 +174,21 @@ def test_non_overlapping_max_pool_sends_one_gradient_per_window():
     assert out.shape == (8, 8, 16, 16)
     assert float(x.grad.sum()) == 8 * 8 * 16 * 16
     assert float((x.grad != 0).sum()) == 8 * 8 * 16 * 16
+
+
+def test_windows_without_finite_values_point_where_torch_points():
+    torch = need_torch()
+    empty_windows = np.arange(2 * 4).reshape(1, 2, 4, 1).astype(np.float32)
+    minus_inf = np.full((1, 1, 3, 3), -np.inf, np.float32)
+    for x, args in ((empty_windows, (2, 2, 1, 2)), (minus_inf, (2, 1, 1))):
+        out, idx = F.max_pool2d(autograd.tensor(x), *args, return_indices=True)
+        tout, tidx = torch.nn.functional.max_pool2d(torch.tensor(x), *args, return_indices=True)
+        np.testing.assert_array_equal(out.numpy(), tout.numpy())
+        np.testing.assert_array_equal(idx.numpy(), tidx.numpy())
+
+
+def test_zero_sized_adaptive_output_is_empty_like_torch():
+    torch = need_torch()
+    x = RNG.standard_normal((2, 3, 5, 4)).astype(np.float32)
+    assert F.adaptive_avg_pool2d(autograd.tensor(x), (3, 0)).shape == \
+        tuple(torch.nn.functional.adaptive_avg_pool2d(torch.tensor(x), (3, 0)).shape)
