@@ -236,34 +236,26 @@ def _prepare(name: str, input: Tensor, dim: int | None, stacklevel: int, dtype) 
     return input, dim
 
 
-def _shifted(input: Tensor, dim: int) -> Tensor:
-    """input minus its (constant) maximum along dim: softmax is shift-invariant and exp of a
-    non-positive number never overflows."""
+def _log_normalised(input: Tensor, dim: int) -> Tensor:
+    """input - logsumexp(input) along dim: logsumexp shifts by the maximum, so exp never
+    overflows; rows of -inf give nan, as in torch."""
     if input.dim() == 0:
         return input - input.detach()
-    peak = input.detach().amax(dim, keepdim=True)
-    # rows that are all -inf keep their values (and give nan, as in torch)
-    peak = autograd.where(peak.abs() == math.inf, 0.0, peak)
-    return input - peak
+    return input - input.logsumexp(dim, keepdim=True)
 
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
             dtype=None) -> Tensor:
     """exp(x_i) / sum_j exp(x_j) along ``dim`` (torch.nn.functional.softmax)."""
     input, dim = _prepare("softmax", input, dim, _stacklevel, dtype)
-    e = _shifted(input, dim).exp()
-    return e / e.sum(dim, keepdim=True) if input.dim() else e / e
+    return autograd.softmax(input, dim)     # one fused node (autograd.ops.fused)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
                 dtype=None) -> Tensor:
-    """x_i - log sum_j exp(x_j) along ``dim``, via the max shift
-    (torch.nn.functional.log_softmax)."""
+    """x_i - log sum_j exp(x_j) along ``dim`` (torch.nn.functional.log_softmax)."""
     input, dim = _prepare("log_softmax", input, dim, _stacklevel, dtype)
-    shifted = _shifted(input, dim)
-    if input.dim() == 0:
-        return shifted
-    return shifted - shifted.exp().sum(dim, keepdim=True).log()
+    return autograd.log_softmax(input, dim)     # one fused node (autograd.ops.fused)
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,

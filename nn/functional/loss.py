@@ -13,6 +13,7 @@ import warnings
 
 import autograd
 from autograd import Tensor
+from autograd.ops.fused import cross_entropy_indices
 
 from .activation import log_softmax, logsigmoid, softplus
 from .distance import pairwise_distance
@@ -279,10 +280,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     class_dim = 0 if input.dim() == 1 else 1
     classes = input.shape[class_dim]
     _class_weight("cross_entropy", weight, classes)
-    logp = log_softmax(input, class_dim)
     if tuple(target.shape) == tuple(input.shape) and target.dtype.kind == "f":
-        return _cross_entropy_probabilities(logp, target, weight, reduction, label_smoothing,
-                                            class_dim)
+        return _cross_entropy_probabilities(log_softmax(input, class_dim), target, weight,
+                                            reduction, label_smoothing, class_dim)
     if tuple(target.shape) == tuple(input.shape) and target.dtype.kind in "iu" \
             and input.dim() > 1:
         raise RuntimeError(
@@ -290,6 +290,10 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
             f"got {target.dtype} (input {tuple(input.shape)}, target {tuple(target.shape)})")
     _check_class_target("cross_entropy", input, target)
     _check_target_range("cross_entropy", input, target, ignore_index)
+    if weight is None and label_smoothing == 0.0 and reduction == "mean" and input.dim() == 2 \
+            and input.shape[0] and not (target == ignore_index).any():
+        return cross_entropy_indices(input, target)     # the common case as one fused node
+    logp = log_softmax(input, class_dim)
     picked, target_weight = _pick(logp, target, weight, ignore_index)
     nll = -picked * target_weight
     if reduction == "none":

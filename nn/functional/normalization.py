@@ -99,6 +99,11 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
     """Normalise over the trailing ``normalized_shape`` dims of each sample, then scale and
     shift elementwise (torch.nn.functional.layer_norm)."""
     dims = _trailing_dims("layer_norm", input, normalized_shape)
+    shape = tuple(input.shape[dims[0]:])
+    if input.dtype.kind == "f" and all(
+            p is None or (tuple(p.shape) == shape and p.dtype == input.dtype)
+            for p in (weight, bias)):
+        return autograd.layer_norm(input, shape, weight, bias, eps)   # one fused node
     mean, var = _moments(input, dims)
     out = (input - mean) / (var + eps).sqrt()
     if weight is not None:
