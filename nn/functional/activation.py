@@ -10,7 +10,6 @@ in-place update.
 
 from __future__ import annotations
 
-import math
 import warnings
 
 import autograd
