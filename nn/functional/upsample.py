@@ -1,5 +1,5 @@
-"""Resizing: interpolate (nearest, nearest-exact, linear, bilinear, area) and pixel (un)shuffle
-(torch.nn.functional.interpolate, pixel_shuffle, pixel_unshuffle).
+"""Resizing: interpolate (nearest, nearest-exact, linear, bilinear, bicubic, area) and pixel
+(un)shuffle (torch.nn.functional.interpolate, pixel_shuffle, pixel_unshuffle).
 
 Source positions are computed like torch's CPU kernels, in float32 for the nearest modes and in the
 input's dtype for the linear ones, so the same pixels are picked; the linear modes interpolate one
@@ -19,8 +19,8 @@ from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle",
            "pixel_unshuffle"]
 
-_LINEAR_MODES = {"linear": 1, "bilinear": 2}
-_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "area")
+_LINEAR_MODES = {"linear": 1, "bilinear": 2, "bicubic": 2}
+_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "area")
 
 
 def _dim_scale(in_size: int, out_size: int, scale_factor, dtype) -> Tensor:
@@ -55,6 +55,32 @@ def _linear_weights(in_size: int, out_size: int, scale_factor, align_corners: bo
     right = autograd.clamp(left + 1, max=in_size - 1)
     weight_right = autograd.clamp(source - left.to(dtype), 0, 1)
     return left, right, 1 - weight_right, weight_right
+
+
+def _cubic_taps(in_size: int, out_size: int, scale_factor, align_corners: bool, dtype):
+    """The four source indices (clamped to the input) and cubic-convolution weights (A = -0.75)
+    of every output position along one dim, as torch's bicubic kernel computes them."""
+    positions = autograd.arange(out_size, dtype=dtype)
+    if align_corners:
+        scale = (in_size - 1) / (out_size - 1) if out_size > 1 else 0.0
+        source = positions * autograd.tensor(scale, dtype=dtype)
+    else:
+        scale = _dim_scale(in_size, out_size, scale_factor, dtype)
+        source = scale * (positions + 0.5) - 0.5
+    base = autograd.clamp(autograd.floor(source), max=in_size - 1)
+    t = autograd.clamp(source - base, 0, 1)
+    a = -0.75
+
+    def near(x):  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    weights = (far(t + 1), near(t), near(1 - t), far(2 - t))
+    base = base.long()
+    taps = tuple(autograd.clamp(base + (j - 1), 0, in_size - 1) for j in range(4))
+    return taps, weights
 
 
 def _along(x: Tensor, index: Tensor, dim: int) -> Tensor:
@@ -102,6 +128,16 @@ def _linear(x: Tensor, sizes: tuple, scales: tuple, align_corners: bool) -> Tens
         shape = (out_size,) + (1,) * (-dim - 1)
         x = _along(x, left, dim) * w_left.reshape(shape) + \
             _along(x, right, dim) * w_right.reshape(shape)
+    return x
+
+
+def _bicubic(x: Tensor, sizes: tuple, scales: tuple, align_corners: bool) -> Tensor:
+    for i, (out_size, scale) in enumerate(zip(sizes, scales)):
+        dim = i - len(sizes)
+        taps, weights = _cubic_taps(x.shape[dim], out_size, scale, align_corners, x.dtype)
+        shape = (out_size,) + (1,) * (-dim - 1)
+        parts = [_along(x, index, dim) * w.reshape(shape) for index, w in zip(taps, weights)]
+        x = parts[0] + parts[1] + parts[2] + parts[3]
     return x
 
 
@@ -173,6 +209,8 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         return (adaptive_avg_pool1d if dims == 1 else adaptive_avg_pool2d)(input, sizes)
     if mode in ("nearest", "nearest-exact"):
         return _nearest(input, sizes, scales, mode == "nearest-exact")
+    if mode == "bicubic":
+        return _bicubic(input, sizes, scales, align_corners)
     return _linear(input, sizes, scales, align_corners)
 
 

@@ -36,6 +36,9 @@ CASES = [
     dict(scale_factor=0.6, mode="bilinear", align_corners=True),
     dict(scale_factor=1.5, mode="bilinear", recompute_scale_factor=True),
     dict(size=(2, 3), mode="area"),
+    dict(size=(7, 9), mode="bicubic"),
+    dict(scale_factor=2, mode="bicubic", align_corners=True),
+    dict(scale_factor=0.6, mode="bicubic"),
 ]
 
 
