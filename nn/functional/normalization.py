@@ -24,9 +24,8 @@ def _channel_view(t: Tensor, ndim: int) -> Tensor:
 
 def _moments(x: Tensor, dims: tuple) -> tuple[Tensor, Tensor]:
     """Mean and biased variance over ``dims``, kept for broadcasting."""
-    mean = x.mean(dim=dims, keepdim=True)
-    centered = x - mean
-    return mean, (centered * centered).mean(dim=dims, keepdim=True)
+    var, mean = autograd.var_mean(x, dims, keepdim=True, correction=0)
+    return mean, var
 
 
 def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, ndim: int) -> Tensor:
