@@ -155,13 +155,19 @@ class RNNBase(Module):
             raise RuntimeError(f"{name}: input.size(-1) must be equal to input_size. Expected "
                                f"{self.input_size}, got {x.shape[-1]} (input shape "
                                f"{tuple(x.shape)})")
-        if x.dtype.kind != "f":
-            raise RuntimeError(f"{name}: expected a floating point input, got {x.dtype}")
+        expected = self.weight_ih_l0.dtype
+        if x.dtype != expected:
+            raise RuntimeError(f"{name}: input must have the type {expected}, got type "
+                               f"{x.dtype} (convert the input, or the module with .double() / "
+                               f".float())")
 
-    def _check_hidden(self, h: Tensor, expected: tuple, what: str) -> None:
+    def _check_hidden(self, h: Tensor, expected: tuple, what: str, dtype) -> None:
         if tuple(h.shape) != expected:
             raise RuntimeError(f"{type(self).__name__}: Expected {what} size {expected}, got "
                                f"{tuple(h.shape)}")
+        if h.dtype != dtype:
+            raise RuntimeError(f"{type(self).__name__}: {what} state must have the input's type "
+                               f"{dtype}, got {h.dtype}")
 
     def _state_shapes(self, batch: int) -> tuple:
         layers = self.num_layers * (2 if self.bidirectional else 1)
@@ -211,9 +217,9 @@ class RNNBase(Module):
                                            f"2-D but got {h.ndim}-D tensor")
                 h0 = h0.unsqueeze(1)
                 c0 = c0.unsqueeze(1) if c0 is not None else None
-            self._check_hidden(h0, h_shape, "hidden")
+            self._check_hidden(h0, h_shape, "hidden", x.dtype)
             if c0 is not None:
-                self._check_hidden(c0, c_shape, "cell")
+                self._check_hidden(c0, c_shape, "cell", x.dtype)
         output, h_n, c_n = self._run(x, h0, c0, lengths)
         if packed:
             output = PackedSequence(padded_to_packed(output, input.batch_sizes), input.batch_sizes,
@@ -382,6 +388,9 @@ class RNNCellBase(Module):
             raise RuntimeError(f"{name}: input has inconsistent input_size: got "
                                f"{input.shape[-1]} expected {self.input_size} (input shape "
                                f"{tuple(input.shape)})")
+        if input.dtype != self.weight_ih.dtype:
+            raise RuntimeError(f"{name}: input must have the type {self.weight_ih.dtype}, got "
+                               f"type {input.dtype}")
         unbatched = input.ndim == 1
         x = input.unsqueeze(0) if unbatched else input
         out = []
@@ -389,6 +398,9 @@ class RNNCellBase(Module):
             if h is None:
                 out.append(autograd.zeros(x.shape[0], self.hidden_size, dtype=x.dtype))
                 continue
+            if h.dtype != input.dtype:
+                raise RuntimeError(f"{name}: hidden state must have the input's type "
+                                   f"{input.dtype}, got {h.dtype}")
             if h.ndim != input.ndim:
                 raise ValueError(f"{name}: Expected hidden to be {input.ndim}D for "
                                  f"{input.ndim}D input, got {h.ndim}D instead")
