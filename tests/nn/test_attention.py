@@ -233,3 +233,22 @@ def test_errors_name_layer_and_shapes():
         mha(x, autograd.randn(4, 2, 6), x)
     with pytest.raises(RuntimeError, match="Need attn_mask if specifying the is_causal hint"):
         mha(x, x, x, is_causal=True)
+
+
+def test_functional_forward_with_static_keys_matches_torch():
+    torch = need_torch()
+    ours, theirs = _mha(torch, 8, 2)
+    args = [_randn(3, 2, 8), _randn(5, 2, 8), _randn(5, 2, 8)]
+    static_k, static_v = _randn(4, 6, 4), _randn(4, 6, 4)
+
+    def run(lib, mha, conv):
+        f = F if lib is None else lib.nn.functional
+        return f.multi_head_attention_forward(
+            *(conv(a) for a in args), 8, 2, mha.in_proj_weight, mha.in_proj_bias, None, None,
+            False, 0.0, mha.out_proj.weight, mha.out_proj.bias, static_k=conv(static_k),
+            static_v=conv(static_v))
+
+    out, weights = run(None, ours, autograd.tensor)
+    tout, tweights = run(torch, theirs, torch.tensor)
+    close(out, tout)
+    close(weights, tweights)
