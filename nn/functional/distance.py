@@ -41,9 +41,7 @@ def pdist(input: Tensor, p: float = 2.0) -> Tensor:
     if input.dim() != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
     n = input.shape[0]
-    first = [i for i in range(n) for _ in range(i + 1, n)]
-    second = [j for i in range(n) for j in range(i + 1, n)]
-    if not first:
+    if n < 2:
         return autograd.zeros(0, dtype=input.dtype)
-    diff = input[autograd.tensor(first)] - input[autograd.tensor(second)]
-    return vector_norm(diff, p, 1)
+    first, second = autograd.triu_indices(n, n, 1)
+    return vector_norm(input[first] - input[second], p, 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import autograd
 from autograd import Tensor
+from autograd.ops.shape import pad
 
 __all__ = ["batch_norm", "layer_norm", "rms_norm", "group_norm", "instance_norm",
            "local_response_norm"]
@@ -189,15 +190,9 @@ def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: flo
     if input.numel() == 0:
         return input
     channels = input.shape[1]
-    squares = input * input
-    front, back = size // 2, (size - 1) // 2
-    rest = tuple(input.shape[2:])
-    parts = [squares]
-    if front:
-        parts.insert(0, autograd.zeros(input.shape[0], front, *rest, dtype=input.dtype))
-    if back:
-        parts.append(autograd.zeros(input.shape[0], back, *rest, dtype=input.dtype))
-    padded = autograd.cat(parts, dim=1) if len(parts) > 1 else squares
+    # zero-pad the channel dim: size // 2 in front, (size - 1) // 2 behind
+    padding = (0, 0) * (input.dim() - 2) + (size // 2, (size - 1) // 2)
+    padded = pad(input * input, padding)
     window = padded[:, 0:channels]
     for offset in range(1, size):
         window = window + padded[:, offset:offset + channels]
