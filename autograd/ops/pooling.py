@@ -47,6 +47,7 @@ class _Geometry:
         return out
 
     def crop(self, x: np.ndarray) -> np.ndarray:
+        """The input-sized part of a padded-extent array."""
         (ph, pw), (h, w) = self.padding, self.size
         return x[..., ph:ph + h, pw:pw + w]
 

@@ -44,6 +44,7 @@ def gru_step(x_gates: Tensor, h_gates: Tensor, h: Tensor) -> Tensor:
 
 
 def rnn_step(pre: Tensor, nonlinearity: str) -> Tensor:
+    """One Elman step from the pre-activation x W_ih^T + b_ih + h W_hh^T + b_hh."""
     return pre.tanh() if nonlinearity == "tanh" else pre.relu()
 
 

@@ -26,19 +26,24 @@ class PackedSequence(NamedTuple):
         return self._replace(data=self.data.to(*args, **kwargs))
 
     def float(self) -> PackedSequence:
+        """The data as float32."""
         return self.to(autograd.float32)
 
     def double(self) -> PackedSequence:
+        """The data as float64."""
         return self.to(autograd.float64)
 
     def cpu(self) -> PackedSequence:
+        """Already on the CPU: itself."""
         return self
 
     @property
     def is_cuda(self) -> bool:
+        """Always False: the CPU is the only device."""
         return False
 
     def is_pinned(self) -> bool:
+        """Always False: no pinned memory here."""
         return False
 
 
