@@ -1,11 +1,15 @@
 """Op cases for the fused ops (softmax, log_softmax, class-index cross-entropy, layer_norm)."""
 
-from autograd.ops.fused import cross_entropy_indices
+from autograd.ops.fused import cross_entropy_indices, linear
 from tests.helpers.optable import OpCase
 
 
 def _torch_cross_entropy(L, a, t):
     return L.nn.functional.cross_entropy(a, t)
+
+
+def _torch_linear(L, *args):
+    return L.nn.functional.linear(*args)
 
 
 CASES = [
@@ -25,5 +29,11 @@ CASES = [
     OpCase("fused-layer-norm-2d-shape", lambda L, a, w, b: L.layer_norm(a, (3, 4), w, b),
            [(2, 3, 4), (3, 4), (3, 4)]),
     OpCase("fused-layer-norm-no-affine", lambda L, a: L.layer_norm(a, (5,)), [(2, 3, 5)]),
+    OpCase("fused-linear", lambda L, x, w, b: linear(x, w, b), [(3, 4), (5, 4), (5,)],
+           torch_fn=_torch_linear),
+    OpCase("fused-linear-3d", lambda L, x, w, b: linear(x, w, b), [(2, 3, 4), (5, 4), (5,)],
+           torch_fn=_torch_linear),
+    OpCase("fused-linear-vector", lambda L, x, w: linear(x, w), [(4,), (2, 4)],
+           torch_fn=_torch_linear),
     OpCase("fused-layer-norm-no-lead", lambda L, a, w: L.layer_norm(a, (4,), w), [(4,), (4,)]),
 ]

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import autograd
-from autograd.ops.fused import cross_entropy_indices
+from autograd.ops.fused import cross_entropy_indices, linear
 from tests.helpers.torch_ref import need_torch, torch
 
 
@@ -42,6 +42,13 @@ def test_float32_stays_float32_through_backward():
     assert x.grad.dtype == autograd.float32 and w.grad.dtype == autograd.float32
 
 
+def test_linear_weight_gradient_is_contiguous():
+    x = autograd.randn(6, 4)
+    w = autograd.randn(3, 4, requires_grad=True)
+    linear(x, w).sum().backward()
+    assert w.grad.numpy().flags.c_contiguous
+
+
 def test_bad_arguments_name_the_op():
     with pytest.raises(RuntimeError, match="layer_norm: Given normalized_shape"):
         autograd.layer_norm(autograd.randn(3, 4), (5,))
@@ -51,5 +58,7 @@ def test_bad_arguments_name_the_op():
         autograd.softmax(autograd.tensor([1, 2]), 0)
     with pytest.raises(IndexError, match="log_softmax"):
         autograd.log_softmax(autograd.randn(3), 1)
+    with pytest.raises(RuntimeError, match="linear: expected float input"):
+        linear(autograd.randn(3, 4), autograd.randn(5, 3))
     with pytest.raises(RuntimeError, match="cross_entropy_indices"):
         cross_entropy_indices(autograd.randn(3, 4), autograd.tensor([0.5, 1.0, 2.0]))
