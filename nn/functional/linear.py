@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from autograd import Tensor
+from autograd.ops.fused import linear as fused_linear
 
 __all__ = ["linear", "bilinear"]
 
@@ -23,6 +24,10 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise RuntimeError(f"linear: weight must be 1-D or 2-D, got shape "
                            f"{tuple(weight.shape)}")
     check_last_dim("linear", input, weight.shape[-1], weight)
+    if weight.dim() == 2 and input.dtype.kind == "f" and weight.dtype == input.dtype and (
+            bias is None or (bias.dim() == 1 and bias.shape[0] == weight.shape[0]
+                             and bias.dtype == input.dtype)):
+        return fused_linear(input, weight, bias)      # one node, contiguous weight gradient
     out = input.matmul(weight.t() if weight.dim() == 2 else weight)
     if bias is not None:
         out = out + bias
