@@ -17,7 +17,7 @@ import numpy as np
 from .. import grad_mode
 from ..tensor import Tensor
 from . import _special
-from ._base import Op
+from ._base import Op, float_operand
 from .elementwise import inplace, not_implemented, where
 from .shape import sum_to_shape
 from .transcendental import sigmoid as sigmoid
@@ -36,6 +36,16 @@ def _float_input(op: str, input: Tensor) -> Tensor:
     if input.data.dtype.kind not in "fc":
         raise not_implemented(f"{op}_cpu", input.dtype)
     return input
+
+
+def _not_bool(op: str, input: Tensor) -> Tensor:
+    if input.data.dtype.kind == "b":
+        raise RuntimeError(f"{op}: Bool inputs not supported for {op}")
+    return input
+
+
+# inf * 0 and inf / inf give NaN, as in torch, without warnings
+_QUIET = {"invalid": "ignore", "over": "ignore"}
 
 
 def _softplus_array(z: np.ndarray) -> np.ndarray:
@@ -112,13 +122,14 @@ class Gelu(Op):
     def forward(ctx, x, approximate):
         xd = x.data
         ctx.approximate = approximate
-        if approximate == "tanh":
-            ctx.save_for_backward(x)
-            inner = _GELU_BETA * (xd + _GELU_KAPPA * xd * xd * xd)
-            return 0.5 * xd * (1 + np.tanh(inner))
-        cdf = 0.5 * _special.erfc(xd * -_INV_SQRT2)  # no cancellation for x < 0
-        ctx.save_for_backward(x, cdf)
-        return xd * cdf
+        with np.errstate(**_QUIET):
+            if approximate == "tanh":
+                ctx.save_for_backward(x)
+                inner = _GELU_BETA * (xd + _GELU_KAPPA * xd * xd * xd)
+                return 0.5 * xd * (1 + np.tanh(inner))
+            cdf = 0.5 * _special.erfc(xd * -_INV_SQRT2)  # no cancellation for x < 0
+            ctx.save_for_backward(x, cdf)
+            return xd * cdf
 
     @staticmethod
     def backward(ctx, grad):
@@ -139,7 +150,8 @@ class Silu(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return x.data * sigmoid_array(x.data)
+        with np.errstate(**_QUIET):
+            return x.data * sigmoid_array(x.data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -152,7 +164,8 @@ class Mish(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return x.data * np.tanh(_softplus_array(x.data))
+        with np.errstate(**_QUIET):
+            return x.data * np.tanh(_softplus_array(x.data))
 
     @staticmethod
     def backward(ctx, grad):
@@ -184,7 +197,8 @@ class Softsign(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return x.data / (1 + np.abs(x.data))
+        with np.errstate(**_QUIET):
+            return x.data / (1 + np.abs(x.data))
 
     @staticmethod
     def backward(ctx, grad):
@@ -209,7 +223,8 @@ class Hardswish(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return x.data * np.minimum(np.maximum(x.data + 3, 0), 6) / 6
+        with np.errstate(**_QUIET):
+            return x.data * np.minimum(np.maximum(x.data + 3, 0), 6) / 6
 
     @staticmethod
     def backward(ctx, grad):
@@ -230,18 +245,18 @@ class Logsigmoid(Op):
 
 
 class Threshold(Op):
-    """x where x > threshold, else value; the gradient passes where x > threshold."""
+    """value where x <= threshold, else x (NaN passes); the gradient is cut where replaced."""
 
     @staticmethod
     def forward(ctx, x, threshold, value):
         ctx.save_for_backward(x)
         ctx.threshold = threshold
-        return np.where(x.data > threshold, x.data, x.data.dtype.type(value))
+        return np.where(x.data <= threshold, x.data.dtype.type(value), x.data)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return where(x > ctx.threshold, grad, 0.0), None, None
+        return where(x <= ctx.threshold, 0.0, grad), None, None
 
 
 class Prelu(Op):
@@ -274,7 +289,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tens
     """x clipped to [min_val, max_val] (torch.nn.functional.hardtanh)."""
     if min_val > max_val:
         raise ValueError("hardtanh: min_val cannot be greater than max_val")
-    return Hardtanh.apply(input, min_val, max_val)
+    return Hardtanh.apply(_not_bool("hardtanh", input), min_val, max_val)
 
 
 def relu6(input: Tensor) -> Tensor:
@@ -329,7 +344,9 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 def softsign(input: Tensor) -> Tensor:
     """x / (1 + |x|) (torch.nn.functional.softsign)."""
-    return Softsign.apply(_float_input("softsign", input))
+    if input.dtype.kind == "b":
+        raise not_implemented("abs_cpu", input.dtype)
+    return Softsign.apply(float_operand(input))
 
 
 def hardsigmoid(input: Tensor) -> Tensor:
@@ -349,6 +366,8 @@ def logsigmoid(input: Tensor) -> Tensor:
 
 def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
     """x where x > threshold, else value (torch.threshold)."""
+    if input.dtype.kind == "b":
+        raise not_implemented("threshold_cpu", input.dtype)
     return Threshold.apply(input, threshold, value)
 
 

@@ -48,6 +48,8 @@ def _int_kinds(*xs) -> bool:
 
 
 def _check_int_divisor(op: str, a, b) -> None:
+    if all(np.asarray(_d(x)).dtype.kind == "b" for x in (a, b)):
+        raise not_implemented(f"{op}_cpu", np.bool_)
     if _int_kinds(a, b) and np.any(np.asarray(_d(b)) == 0):
         raise RuntimeError(f"{op}: ZeroDivisionError (integer division by zero)")
 
@@ -170,11 +172,13 @@ class Pow(Op):
     @staticmethod
     def forward(ctx, a, b):
         ad, bd = _d(a), _d(b)
+        dtype = dtypes.result_type(a, b)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             if _int_kinds(a, b) and np.any(np.asarray(bd) < 0):
-                out = _int_pow_negative(np.asarray(ad), np.asarray(bd))
+                out = _int_pow_negative(np.asarray(ad), np.asarray(bd), dtype)
             else:
                 out = np.power(ad, bd)
+        out = np.asarray(out).astype(dtype, copy=False)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -202,9 +206,8 @@ class Pow(Op):
         return ga, gb
 
 
-def _int_pow_negative(base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
+def _int_pow_negative(base: np.ndarray, exponent: np.ndarray, dtype) -> np.ndarray:
     """Integer powers with negative exponents truncate like torch: 1, +-1 for base -1, else 0."""
-    dtype = np.result_type(base, exponent)
     base, exponent = np.broadcast_arrays(base.astype(dtype), exponent.astype(dtype))
     out = np.power(base, np.maximum(exponent, 0))
     neg = exponent < 0
@@ -260,7 +263,7 @@ def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                          f"but found '{rounding_mode}'")
     a, b = binary_operands("div", input, other)
-    _check_int_divisor("div", a, b)
+    _check_int_divisor(f"div_{rounding_mode}", a, b)
     ad, bd = _d(a), _d(b)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if rounding_mode == "floor":
@@ -310,9 +313,10 @@ def pow(input, exponent, *, out=None) -> Tensor:
         if isinstance(exponent, (int, np.integer)) and not isinstance(exponent, bool) and \
                 input.data.dtype.kind in "iub" and exponent < 0:
             raise RuntimeError("pow: Integers to negative integer powers are not allowed.")
-    if isinstance(input, Tensor) and isinstance(exponent, Tensor) and \
-            input.data.dtype.kind == "b" and exponent.data.dtype.kind == "b":
-        raise not_implemented("pow", input.dtype)
+    if isinstance(exponent, Tensor) and exponent.data.dtype.kind == "b" and (
+            isinstance(input, (bool, np.bool_)) or
+            (isinstance(input, Tensor) and input.data.dtype.kind == "b")):
+        raise not_implemented("pow", exponent.dtype)
     a, b = binary_operands("pow", input, exponent)
     return write_out(Pow.apply(a, b), out, "pow")
 
@@ -371,7 +375,12 @@ class Sign(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.in_shape, ctx.in_dtype = x.data.shape, x.data.dtype
-        return x.data.copy() if x.data.dtype.kind == "b" else np.sign(x.data)
+        if x.data.dtype.kind == "b":
+            return x.data.copy()
+        out = np.sign(x.data)
+        if x.data.dtype.kind == "f":
+            out = np.where(np.isnan(out), 0.0, out)  # torch: sign(NaN) == 0
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -386,6 +395,13 @@ def sign(input, *, out=None) -> Tensor:
 def sgn(input, *, out=None) -> Tensor:
     """sign for real tensors (torch.sgn)."""
     return sign(input, out=out)
+
+
+def positive(input: Tensor) -> Tensor:
+    """The input itself; refused for bool like torch (torch.positive)."""
+    if input.data.dtype.kind == "b":
+        raise RuntimeError("positive: The `+` operator, on a bool tensor is not supported.")
+    return input
 
 
 # ---------------------------------------------------------------- maximum / minimum
@@ -657,8 +673,8 @@ def __getattr__(name: str):
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide",
            "floor_divide", "remainder", "fmod", "neg", "negative", "pow", "rsub", "square",
-           "reciprocal", "abs", "absolute", "sign", "sgn", "maximum", "minimum", "fmax", "fmin",
-           "where"]
+           "reciprocal", "abs", "absolute", "sign", "sgn", "positive", "maximum", "minimum",
+           "fmax", "fmin", "where"]
 subtract, multiply, divide, negative, absolute = sub, mul, div, neg, abs
 
 METHODS = {
@@ -666,13 +682,14 @@ METHODS = {
     "divide": div, "true_divide": true_divide, "floor_divide": floor_divide,
     "remainder": remainder, "fmod": fmod, "neg": neg, "negative": neg, "pow": pow,
     "square": square, "reciprocal": reciprocal, "abs": abs, "absolute": abs, "sign": sign,
-    "sgn": sgn, "maximum": maximum, "minimum": minimum, "fmax": fmax, "fmin": fmin,
+    "sgn": sgn, "positive": positive, "maximum": maximum, "minimum": minimum, "fmax": fmax,
+    "fmin": fmin,
     "where": lambda self, condition, other: where(condition, self, other),
     "__add__": add, "__radd__": _r(add), "__sub__": sub, "__rsub__": _r(sub), "__mul__": mul,
     "__rmul__": _r(mul), "__truediv__": div, "__rtruediv__": _r(div), "__neg__": neg,
     "__pow__": pow, "__rpow__": _r(pow), "__floordiv__": floor_divide,
     "__rfloordiv__": _r(floor_divide), "__mod__": remainder, "__rmod__": _r(remainder),
-    "__abs__": abs, "__pos__": lambda self: self,
+    "__abs__": abs, "__pos__": positive,
 }
 _DIRECT = {"add_": _direct_binary(np.add), "sub_": _direct_binary(np.subtract),
            "mul_": _direct_product(np.multiply), "div_": _direct_product(np.true_divide),

@@ -53,26 +53,33 @@ class Round(Rounding):
 class Frac(Op):
     @staticmethod
     def forward(ctx, x):
-        return x.data - np.trunc(x.data)
+        with np.errstate(invalid="ignore"):  # inf - inf: NaN, like torch
+            return x.data - np.trunc(x.data)
 
     @staticmethod
     def backward(ctx, grad):
         return grad
 
 
+def _not_bool(op: str, input: Tensor) -> Tensor:
+    if input.dtype.kind == "b":
+        raise not_implemented(f"{op}_vml_cpu", input.dtype)
+    return input
+
+
 def floor(input: Tensor, *, out=None) -> Tensor:
     """Largest integer <= x; zero gradient (torch.floor)."""
-    return write_out(Floor.apply(input), out, "floor")
+    return write_out(Floor.apply(_not_bool("floor", input)), out, "floor")
 
 
 def ceil(input: Tensor, *, out=None) -> Tensor:
     """Smallest integer >= x; zero gradient (torch.ceil)."""
-    return write_out(Ceil.apply(input), out, "ceil")
+    return write_out(Ceil.apply(_not_bool("ceil", input)), out, "ceil")
 
 
 def trunc(input: Tensor, *, out=None) -> Tensor:
     """x rounded toward zero; zero gradient (torch.trunc)."""
-    return write_out(Trunc.apply(input), out, "trunc")
+    return write_out(Trunc.apply(_not_bool("trunc", input)), out, "trunc")
 
 
 def fix(input: Tensor, *, out=None) -> Tensor:
@@ -82,7 +89,9 @@ def fix(input: Tensor, *, out=None) -> Tensor:
 
 def round(input: Tensor, *, decimals: int = 0, out=None) -> Tensor:
     """x rounded half to even, to ``decimals`` places; zero gradient (torch.round)."""
-    return write_out(Round.apply(input, int(decimals)), out, "round")
+    if decimals != 0 and input.dtype.kind != "f":
+        raise not_implemented("round_cpu", input.dtype)
+    return write_out(Round.apply(_not_bool("round", input), int(decimals)), out, "round")
 
 
 def frac(input: Tensor, *, out=None) -> Tensor:

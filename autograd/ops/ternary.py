@@ -82,6 +82,8 @@ def clamp(input: Tensor, min=None, max=None, *, out=None) -> Tensor:
     if min is None and max is None:
         raise RuntimeError("clamp: At least one of 'min' or 'max' must not be None")
     x, lo, hi = _promote("clamp", input, min, max)
+    if x.dtype.kind == "b" and not all(isinstance(v, Tensor) for v in (min, max) if v is not None):
+        raise not_implemented("clamp_cpu", x.dtype)
     return write_out(Clamp.apply(x, lo, hi), out, "clamp")
 
 
@@ -109,8 +111,9 @@ def _direct_clamp(self, min=None, max=None, **kwargs):
 # ---------------------------------------------------------------- lerp
 def _lerp_array(start, end, weight):
     """start + weight * (end - start), from whichever end is nearer (torch's formula)."""
-    diff = end - start
-    return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = end - start
+        return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
 
 
 class Lerp(Op):
@@ -151,13 +154,14 @@ def _direct_lerp(self, end, weight, **kwargs):
     if isinstance(weight, Tensor):
         np.copyto(self.data, _lerp_array(self.data, end.data, weight.data), casting="unsafe")
         return True
-    diff = np.subtract(end.data, self.data)
-    if abs(weight) < 0.5:
-        diff *= weight
-        self.data += diff
-    else:
-        diff *= 1 - weight
-        np.subtract(end.data, diff, out=self.data)
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.subtract(end.data, self.data)
+        if abs(weight) < 0.5:
+            diff *= weight
+            self.data += diff
+        else:
+            diff *= 1 - weight
+            np.subtract(end.data, diff, out=self.data)
     return True
 
 
@@ -192,6 +196,8 @@ class Addcmul(Op):
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1, out=None) -> Tensor:
     """input + value * tensor1 * tensor2 (torch.addcmul)."""
     x, t1, t2 = _promote("addcmul", input, tensor1, tensor2)
+    if x.dtype.kind == "b":
+        raise not_implemented("addcmul_cpu_out", x.dtype)
     if x.dtype.kind != "f":
         value = int(value)
     return write_out(Addcmul.apply(x, t1, t2, value, False), out, "addcmul")

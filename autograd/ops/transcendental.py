@@ -415,11 +415,10 @@ def logit(input: Tensor, eps: float | None = None, *, out=None) -> Tensor:
 
 def atan2(input, other, *, out=None) -> Tensor:
     """The angle of (other, input), quadrant-aware (torch.atan2)."""
+    for name, x in (("input", input), ("other", other)):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"atan2(): argument '{name}' must be Tensor, not {type(x).__name__}")
     a, b = _float_binary("atan2", input, other)
-    if not isinstance(a, Tensor):
-        a = const(np.asarray(a, b.dtype))
-    if not isinstance(b, Tensor):
-        b = const(np.asarray(b, a.dtype))
     return write_out(Atan2.apply(a, b), out, "atan2")
 
 

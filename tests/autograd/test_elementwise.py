@@ -235,6 +235,15 @@ def test_fmax_prefers_numbers_to_nan():
     assert all(math.isnan(v) for v in autograd.maximum(a, b).tolist())
 
 
+def test_nan_handling_follows_torch():
+    x = autograd.tensor([math.nan, -2.0, 3.0])
+    assert autograd.sign(x).tolist() == [0.0, -1.0, 1.0]
+    assert math.isnan(autograd.threshold(x, 0.5, 9.0)[0].item())
+    assert autograd.threshold(x, 0.5, 9.0)[1:].tolist() == [9.0, 3.0]
+    assert math.isnan(autograd.relu(x)[0].item())
+    assert math.isnan(autograd.clamp(x, 0, 1)[0].item())
+
+
 # ---------------------------------------------------------------- public names
 def test_activation_names_follow_torch_namespaces():
     for name in ("relu", "selu", "celu", "prelu", "threshold", "sigmoid", "tanh", "relu_"):

@@ -124,13 +124,31 @@ def test_subtraction_with_bools_is_refused(a, b):
         left - right
 
 
-@pytest.mark.parametrize("fn", [autograd.abs, autograd.relu, autograd.frac,
-                                activation.gelu, activation.elu, activation.softplus,
+@pytest.mark.parametrize("fn", [autograd.abs, autograd.relu, autograd.frac, autograd.floor,
+                                autograd.round, autograd.positive, activation.gelu, activation.elu,
+                                activation.softplus, activation.softsign, activation.hardtanh,
+                                lambda b: autograd.threshold(b, 0, 1),
+                                lambda b: autograd.clamp(b, min=True),
+                                lambda b: autograd.addcmul(b, b, b),
+                                lambda b: autograd.remainder(b, b),
+                                lambda b: autograd.div(b, b, rounding_mode="floor"),
                                 lambda b: autograd.lerp(b, b, 0.5),
-                                lambda b: autograd.pow(b, b)])
+                                lambda b: autograd.pow(b, b), lambda b: autograd.pow(True, b)])
 def test_ops_torch_refuses_for_bool_raise(fn):
     with pytest.raises(RuntimeError):
         fn(autograd.tensor([True, False]))
+
+
+def test_scalar_base_keeps_the_integer_exponent_dtype():
+    exponent = autograd.tensor([3, -1, 0], dtype=autograd.int32)
+    result = 2 ** exponent
+    assert result.dtype == autograd.int32 and result.tolist() == [8, 0, 1]
+    assert (autograd.tensor([True, False]) ** True).dtype == autograd.bool
+
+
+def test_atan2_takes_tensors_only_like_torch():
+    with pytest.raises(TypeError, match="must be Tensor"):
+        autograd.atan2(autograd.ones(2), 2.0)
 
 
 def test_integer_to_negative_integer_power_is_refused():
