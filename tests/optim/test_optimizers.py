@@ -30,6 +30,8 @@ CONFIGS = {
     "Adagrad": [dict(lr=0.1), dict(lr=0.1, lr_decay=0.05, initial_accumulator_value=0.5),
                 dict(lr=0.1, weight_decay=0.05, eps=1e-6), dict(lr=0.1, maximize=True)],
     "Adadelta": [dict(), dict(lr=0.5, rho=0.8, eps=1e-4), dict(weight_decay=0.05, maximize=True)],
+    "Rprop": [dict(lr=0.01), dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.1)),
+              dict(lr=0.02, maximize=True)],
     "ASGD": [dict(lr=0.05), dict(lr=0.05, t0=2, lambd=0.01, alpha=0.5),
              dict(lr=0.05, t0=1, weight_decay=0.05)],
 }
