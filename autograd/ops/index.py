@@ -18,7 +18,7 @@ from .. import grad_mode
 from ..tensor import Tensor
 from ._base import Op, const, norm_dim, to_tensor
 from .elementwise import _alias, _inplace, where
-from .shape import expand, movedim, reshape, sum_to_shape, tril, triu
+from .shape import _accepts_axis, expand, movedim, reshape, sum_to_shape, tril, triu
 
 _INDEX_TYPES = "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables " \
                "are valid indices"
@@ -1027,6 +1027,11 @@ def bucketize(input, boundaries: Tensor, *, out_int32: bool = False,
                            f"{boundaries.data.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
+
+for _name in ("gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add",
+              "index_copy", "index_fill", "sort", "argsort", "topk", "kthvalue", "take_along_dim",
+              "unique", "unique_consecutive"):
+    globals()[_name] = _accepts_axis(globals()[_name])
 
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add",
            "index_copy", "index_fill", "masked_fill", "masked_select", "masked_scatter", "take",

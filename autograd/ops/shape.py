@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -132,9 +133,22 @@ def reshape(input: Tensor, *shape) -> Tensor:
 
 
 def view(input: Tensor, *shape) -> Tensor:
-    """torch.Tensor.view; arrays here reshape freely, so this is reshape (dtype views refused)."""
-    if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list, np.integer)):
-        raise RuntimeError("view: reinterpreting a tensor as another dtype is not supported")
+    """The same data in a new shape (torch.Tensor.view); view(dtype) reinterprets the bytes
+    (no gradient), the last dim scaling with the item size."""
+    if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list, np.integer, Tensor)):
+        from .. import dtypes
+
+        dtype = dtypes.as_dtype(shape[0])
+        a = input.data
+        if dtype.itemsize != a.itemsize and a.ndim and (
+                a.shape[-1] * a.itemsize) % dtype.itemsize:
+            raise RuntimeError(f"view: self.size(-1) ({a.shape[-1]}) must be divisible by "
+                               f"{dtype.itemsize // a.itemsize or 1} to view {a.dtype} as "
+                               f"{dtype} (different element sizes)")
+        if dtype.itemsize != a.itemsize and a.ndim == 0:
+            raise RuntimeError(f"view: self.dim() cannot be 0 to view {a.dtype} as {dtype} "
+                               f"(different element sizes)")
+        return _const(np.ascontiguousarray(a).view(dtype) if a.ndim else a.view(dtype))
     return reshape(input, *shape)
 
 
@@ -306,9 +320,9 @@ def repeat(input: Tensor, *sizes) -> Tensor:
     return reshape(out, tuple(r * s for r, s in zip(reps, shape)))
 
 
-def tile(input: Tensor, dims) -> Tensor:
+def tile(input: Tensor, *dims) -> Tensor:
     """Repeat along each dim; short ``dims`` are padded with leading 1s (torch.tile)."""
-    dims = _as_sizes((dims,) if isinstance(dims, (int, np.integer)) else dims)
+    dims = _as_sizes(dims)
     dims = (1,) * (input.data.ndim - len(dims)) + dims
     return repeat(input, dims)
 
@@ -1130,19 +1144,49 @@ __all__ = ["sum_to_shape", "expand", "expand_as", "broadcast_to", "reshape", "vi
            "hsplit", "vsplit", "dsplit", "rot90", "diagflat", "broadcast_shapes",
            "broadcast_tensors", "block_diag", "cartesian_prod", "tril_indices", "triu_indices"]
 
+def _accepts_axis(fn):
+    """Let ``axis=`` stand for ``dim=``, as torch's argument parser does."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if "axis" in kwargs:
+            kwargs["dim"] = kwargs.pop("axis")
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+for _name in ("unflatten", "cat", "stack", "chunk", "tensor_split", "unbind", "narrow", "select",
+              "unsqueeze", "squeeze", "repeat_interleave"):
+    globals()[_name] = _accepts_axis(globals()[_name])
+
+
+def _split_method(self: Tensor, split_size, dim: int = 0) -> tuple:
+    return split(self, split_size, dim)
+
+
+def _flip_method(self: Tensor, *dims, **kwargs) -> Tensor:
+    return flip(self, kwargs.pop("dims") if "dims" in kwargs else _size_args(dims))
+
+
+def _reshape_method(self: Tensor, *shape, **kwargs) -> Tensor:
+    return reshape(self, *(shape if shape else (kwargs.pop("shape"),)))
+
+
 swapdims = swapaxes
 moveaxis = movedim
 concat = concatenate = cat
 row_stack = vstack
 
 METHODS = {
-    "expand": expand, "expand_as": expand_as, "broadcast_to": broadcast_to, "reshape": reshape,
+    "expand": expand, "expand_as": expand_as, "broadcast_to": broadcast_to,
+    "reshape": _reshape_method,
     "view": view, "view_as": view_as, "reshape_as": view_as, "permute": permute,
     "transpose": transpose, "swapaxes": swapaxes, "swapdims": swapaxes, "t": t,
     "unsqueeze": unsqueeze, "squeeze": squeeze, "flatten": flatten, "unflatten": unflatten,
     "movedim": movedim, "moveaxis": movedim, "clone": clone, "unbind": unbind, "repeat": repeat,
-    "tile": tile, "repeat_interleave": repeat_interleave, "split": split, "chunk": chunk,
-    "tensor_split": tensor_split, "flip": lambda self, *dims: flip(self, _size_args(dims)),
+    "tile": tile, "repeat_interleave": repeat_interleave, "split": _split_method, "chunk": chunk,
+    "tensor_split": tensor_split, "flip": _flip_method,
     "fliplr": fliplr, "flipud": flipud, "roll": roll, "narrow": narrow, "tril": tril,
     "triu": triu, "diagonal": diagonal, "diag": diag, "diag_embed": diag_embed, "unfold": unfold,
     "contiguous": contiguous, "select": select, "ravel": ravel, "narrow_copy": narrow_copy,

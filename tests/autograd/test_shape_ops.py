@@ -309,3 +309,32 @@ def test_block_diag_and_triangle_indices_like_torch():
     _same(autograd.tril_indices(3, 4, 1), torch.tril_indices(3, 4, 1))
     _same(autograd.triu_indices(4, 3, -1), torch.triu_indices(4, 3, -1))
     assert autograd.broadcast_shapes((2, 1), (3,)) == (2, 3)
+
+
+CALL_FORMS = {
+    "cat-axis": lambda L, a: L.cat([a, a], axis=1),
+    "stack-axis": lambda L, a: L.stack([a, a], axis=-1),
+    "split-keywords": lambda L, a: a.split(split_size=1, dim=0),
+    "tile-varargs": lambda L, a: a.tile(2, 2),
+    "tile-tuple": lambda L, a: L.tile(a, (2,)),
+    "flip-dims-keyword": lambda L, a: a.flip(dims=(0,)),
+    "squeeze-axis": lambda L, a: a.unsqueeze(0).squeeze(axis=0),
+    "reshape-keyword": lambda L, a: a.reshape(shape=(3, 2)),
+    "gather-axis": lambda L, a: a.gather(axis=1, index=L.tensor([[2], [0]])),
+    "sort-axis": lambda L, a: a.sort(axis=0, descending=True).values,
+    "view-dtype": lambda L, a: a.view(L.int32),
+    "view-dtype-wider": lambda L, a: a[:, :2].contiguous().view(L.float64),
+}
+
+
+@pytest.mark.parametrize("name", list(CALL_FORMS))
+def test_torch_call_forms(name):
+    torch = need_torch()
+    x = np.arange(6.0, dtype=np.float32).reshape(2, 3)
+    ours, theirs = CALL_FORMS[name](autograd, autograd.tensor(x)), CALL_FORMS[name](
+        torch, torch.tensor(x))
+    ours = ours if isinstance(ours, tuple) else (ours,)
+    theirs = theirs if isinstance(theirs, tuple) else (theirs,)
+    assert len(ours) == len(theirs)
+    for o, t in zip(ours, theirs):
+        _same(o, t)
