@@ -624,10 +624,11 @@ def _direct_binary(ufunc):
     def direct(self, other, *, alpha=1, **kwargs):
         if kwargs or not direct_write_ok(self, other):
             return False
-        od = _operand(other)
-        if alpha != 1:
-            od = np.multiply(od, alpha)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if isinstance(other, Tensor):
+            od = other.data if alpha == 1 else np.multiply(other.data, alpha)
+        else:
+            od = other * alpha
+        with np.errstate(over="ignore", invalid="ignore"):
             ufunc(self.data, od, out=self.data)
         return True
 
