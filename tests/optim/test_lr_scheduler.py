@@ -265,3 +265,37 @@ def test_get_last_lr_reports_every_group():
     sched.step()
     assert sched.get_last_lr() == [0.5, 0.25]
     assert math.isclose(opt.param_groups[1]["initial_lr"], 0.5)
+
+
+@pytest.mark.parametrize("build", [
+    lambda o: S.MultiStepLR(o, [2, 4, 4], gamma=0.5),
+    lambda o: S.ReduceLROnPlateau(o, patience=0),
+    lambda o: S.CyclicLR(o, 0.01, 0.1, step_size_up=3, mode="exp_range", gamma=0.9),
+    lambda o: S.SequentialLR(o, [S.ConstantLR(o, total_iters=2), S.StepLR(o, 2)], [3]),
+    lambda o: S.ChainedScheduler([S.LinearLR(o), S.ExponentialLR(o, 0.9)]),
+    lambda o: S.CosineAnnealingWarmRestarts(o, 3, T_mult=2),
+], ids=["multistep", "plateau", "cyclic", "sequential", "chained", "warm-restarts"])
+def test_scheduler_saved_with_autograd_save_resumes_identically(build):
+    def make():
+        return optim.SGD([autograd.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+
+    def advance(o, s, i):
+        o.step()
+        s.step(1.0 / (1 + i % 3)) if isinstance(s, S.ReduceLROnPlateau) else s.step()
+
+    opt = make()
+    sched = build(opt)
+    for i in range(4):
+        advance(opt, sched, i)
+    buffer = io.BytesIO()
+    autograd.save({"opt": opt.state_dict(), "sched": sched.state_dict()}, buffer)
+    buffer.seek(0)
+    saved = autograd.load(buffer)
+    opt2 = make()
+    sched2 = build(opt2)
+    opt2.load_state_dict(saved["opt"])
+    sched2.load_state_dict(saved["sched"])
+    for i in range(4, 12):
+        advance(opt, sched, i)
+        advance(opt2, sched2, i)
+        assert sched2.get_last_lr() == sched.get_last_lr()
