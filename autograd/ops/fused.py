@@ -1,10 +1,11 @@
 """Fused ops: composites that profiling showed to pay for one forward pass over arrays.
 
-softmax, log_softmax, layer_norm, linear and the class-index cross-entropy are each a single node
-here instead of 3 to 15 primitive ones (each primitive costs a few microseconds of graph bookkeeping
-on top of its numpy work). Their backwards are still written in Tensor ops: without
-``create_graph`` they use arrays kept from forward as constants; with it they recompute those from
-the saved inputs by differentiable ops, so double backward stays exact.
+softmax, log_softmax, layer_norm, linear, the class-index cross-entropy and an LSTM step's gate
+nonlinearities are each a single node here instead of 3 to 15 primitive ones (each primitive
+costs a few microseconds of graph bookkeeping on top of its numpy work). Their backwards are
+still written in Tensor ops: without ``create_graph`` they use arrays kept from forward as
+constants; with it they recompute those from the saved inputs by differentiable ops, so double
+backward stays exact.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from .. import dtypes, grad_mode
 from ..tensor import Tensor
 from ._base import Op, const, norm_dim, quietly
 from .linalg import matmul
-from .shape import reshape, transpose
+from .shape import cat, reshape, transpose
 
 
 def _max_shift(x: np.ndarray, dim: int) -> np.ndarray:
@@ -251,6 +252,71 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"dtype, got {tuple(input.shape)} {input.dtype}, {tuple(weight.shape)} "
             f"{weight.dtype} and {None if bias is None else (tuple(bias.shape), bias.dtype)}")
     return Linear.apply(input, weight, bias)
+
+
+def _sigmoid_into(out: np.ndarray, x: np.ndarray) -> None:
+    # 0.5 * (1 + tanh(x / 2)): never overflows, unlike 1 / (1 + exp(-x))
+    np.multiply(x, 0.5, out=out)
+    np.tanh(out, out=out)
+    out += 1
+    out *= 0.5
+
+
+class LSTMGates(Op):
+    """One LSTM step's pointwise part: from pre-activation gates (i, f, g, o order) and c to
+    (h, c'), with c' = sigmoid(f) c + sigmoid(i) tanh(g) and h = sigmoid(o) tanh(c')."""
+
+    @staticmethod
+    def forward(ctx, gates, c):
+        gd, cd = gates.data, c.data
+        H = cd.shape[-1]
+        act = np.empty_like(gd)
+        _sigmoid_into(act[..., :2 * H], gd[..., :2 * H])
+        np.tanh(gd[..., 2 * H:3 * H], out=act[..., 2 * H:3 * H])
+        _sigmoid_into(act[..., 3 * H:], gd[..., 3 * H:])
+        i, f, g, o = act[..., :H], act[..., H:2 * H], act[..., 2 * H:3 * H], act[..., 3 * H:]
+        c_new = f * cd
+        c_new += i * g
+        tc = np.tanh(c_new)
+        ctx.H, ctx.act, ctx.tc = H, act, tc
+        ctx.save_for_backward(gates, c)
+        return o * tc, c_new
+
+    @staticmethod
+    def backward(ctx, grad_h, grad_c):
+        gates, c = ctx.saved_tensors
+        H = ctx.H
+        if grad_mode.STATE.enabled:
+            i, f = gates[..., :H].sigmoid(), gates[..., H:2 * H].sigmoid()
+            g, o = gates[..., 2 * H:3 * H].tanh(), gates[..., 3 * H:].sigmoid()
+            tc = (f * c + i * g).tanh()
+            coef_c = o * (1 - tc * tc)
+            coef = cat([g * i * (1 - i), c * f * (1 - f), i * (1 - g * g), tc * o * (1 - o)], -1)
+        else:
+            act, tcd, cd = ctx.act, ctx.tc, c.data
+            i, fd, g, o = act[..., :H], act[..., H:2 * H], act[..., 2 * H:3 * H], act[..., 3 * H:]
+            coef_c = const(o * (1 - tcd * tcd))
+            coef = const(np.concatenate(
+                [g * i * (1 - i), cd * fd * (1 - fd), i * (1 - g * g), tcd * o * (1 - o)], -1))
+            f = const(fd)
+        grad_c_total = grad_c + grad_h * coef_c
+        grad_gates = cat([grad_c_total, grad_c_total, grad_c_total, grad_h], -1) * coef
+        return grad_gates, grad_c_total * f
+
+    def _free_extra(self) -> None:
+        self.act = self.tc = None
+
+
+def lstm_gates(gates: Tensor, c: Tensor) -> tuple:
+    """(h, c') of one LSTM step from its pre-activation gates (*, 4H) in torch's i, f, g, o
+    order and the cell state (*, H), as one node (the pointwise half of torch.nn.LSTMCell)."""
+    if gates.ndim < 1 or c.ndim != gates.ndim or gates.shape[-1] != 4 * c.shape[-1] \
+            or gates.shape[:-1] != c.shape[:-1] or gates.dtype.kind != "f" \
+            or c.dtype != gates.dtype:
+        raise RuntimeError(
+            f"lstm_gates: expected gates (*, 4H) and cell state (*, H) of one float dtype, got "
+            f"{tuple(gates.shape)} {gates.dtype} and {tuple(c.shape)} {c.dtype}")
+    return LSTMGates.apply(gates, c)
 
 
 __all__ = ["softmax", "log_softmax", "layer_norm"]

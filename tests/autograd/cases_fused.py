@@ -1,6 +1,6 @@
 """Op cases for the fused ops (softmax, log_softmax, class-index cross-entropy, layer_norm)."""
 
-from autograd.ops.fused import cross_entropy_indices, linear
+from autograd.ops.fused import cross_entropy_indices, linear, lstm_gates
 from tests.helpers.optable import OpCase
 
 
@@ -10,6 +10,12 @@ def _torch_cross_entropy(L, a, t):
 
 def _torch_linear(L, *args):
     return L.nn.functional.linear(*args)
+
+
+def _lstm_reference(L, gates, c):
+    i, f, g, o = gates.chunk(4, -1)
+    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
+    return o.sigmoid() * c.tanh(), c
 
 
 CASES = [
@@ -35,5 +41,11 @@ CASES = [
            torch_fn=_torch_linear),
     OpCase("fused-linear-vector", lambda L, x, w: linear(x, w), [(4,), (2, 4)],
            torch_fn=_torch_linear),
+    OpCase("fused-lstm-gates", lambda L, g, c: lstm_gates(g, c), [(3, 8), (3, 2)],
+           torch_fn=_lstm_reference),
+    OpCase("fused-lstm-gates-unbatched", lambda L, g, c: lstm_gates(g, c), [(12,), (3,)],
+           torch_fn=_lstm_reference),
+    OpCase("fused-lstm-gates-h-only", lambda L, g, c: lstm_gates(g, c)[0], [(2, 4), (2, 1)],
+           torch_fn=lambda L, g, c: _lstm_reference(L, g, c)[0]),
     OpCase("fused-layer-norm-no-lead", lambda L, a, w: L.layer_norm(a, (4,), w), [(4,), (4,)]),
 ]
