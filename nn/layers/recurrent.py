@@ -14,6 +14,7 @@ import warnings
 
 import autograd
 from autograd import Tensor
+from autograd.ops.fused import lstm_gates
 
 from .. import functional as F
 from .. import init
@@ -26,11 +27,9 @@ _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 # ---------------------------------------------------------------- one time step, per cell type
 def lstm_step(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
-    """One LSTM step from the pre-activation gates (input, forget, cell, output order)."""
-    i, f, g, o = gates.chunk(4, -1)
-    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    h = o.sigmoid() * c.tanh()
-    return h, c
+    """One LSTM step from the pre-activation gates (input, forget, cell, output order):
+    c' = sigmoid(f) c + sigmoid(i) tanh(g), h = sigmoid(o) tanh(c'), as one fused node."""
+    return lstm_gates(gates, c)
 
 
 def gru_step(x_gates: Tensor, h_gates: Tensor, h: Tensor) -> Tensor:
