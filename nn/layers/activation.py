@@ -136,8 +136,7 @@ class PReLU(Module):
         super().__init__()
         self.num_parameters = num_parameters
         self.init = init
-        kwargs = {} if dtype is None else {"dtype": dtype}
-        self.weight = Parameter(autograd.empty(num_parameters, **kwargs))
+        self.weight = Parameter(autograd.empty(num_parameters, dtype=dtype))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

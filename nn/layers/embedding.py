@@ -18,8 +18,7 @@ def _table(num_embeddings: int, embedding_dim: int, _weight: Tensor | None, dtyp
            freeze: bool) -> tuple[Parameter, bool]:
     """The weight Parameter (fresh, or wrapping ``_weight``) and whether it was fresh."""
     if _weight is None:
-        kwargs = {} if dtype is None else {"dtype": dtype}
-        return Parameter(autograd.empty(num_embeddings, embedding_dim, **kwargs),
+        return Parameter(autograd.empty(num_embeddings, embedding_dim, dtype=dtype),
                          requires_grad=not freeze), True
     if tuple(_weight.shape) != (num_embeddings, embedding_dim):
         raise AssertionError("Shape of weight does not match num_embeddings and embedding_dim")

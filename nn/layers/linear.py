@@ -15,10 +15,6 @@ from ..parameter import Parameter
 __all__ = ["Identity", "Linear", "Bilinear", "Flatten", "Unflatten"]
 
 
-def _factory(dtype) -> dict:
-    return {} if dtype is None else {"dtype": dtype}
-
-
 class Identity(Module):
     """Returns its input; accepts and ignores any constructor arguments (torch.nn.Identity)."""
 
@@ -41,9 +37,9 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(autograd.empty(out_features, in_features, **_factory(dtype)))
+        self.weight = Parameter(autograd.empty(out_features, in_features, dtype=dtype))
         if bias:
-            self.bias = Parameter(autograd.empty(out_features, **_factory(dtype)))
+            self.bias = Parameter(autograd.empty(out_features, dtype=dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
@@ -76,9 +72,9 @@ class Bilinear(Module):
         self.in2_features = in2_features
         self.out_features = out_features
         self.weight = Parameter(autograd.empty(out_features, in1_features, in2_features,
-                                               **_factory(dtype)))
+                                               dtype=dtype))
         if bias:
-            self.bias = Parameter(autograd.empty(out_features, **_factory(dtype)))
+            self.bias = Parameter(autograd.empty(out_features, dtype=dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

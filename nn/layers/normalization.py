@@ -17,10 +17,6 @@ __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "RMSNorm", 
            "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm"]
 
 
-def _factory(dtype) -> dict:
-    return {} if dtype is None else {"dtype": dtype}
-
-
 class _NormBase(Module):
     """Per-channel affine parameters and running statistics shared by batch and instance norm."""
 
@@ -36,19 +32,18 @@ class _NormBase(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        kwargs = _factory(dtype)
         if affine:
-            self.weight = Parameter(autograd.empty(num_features, **kwargs))
+            self.weight = Parameter(autograd.empty(num_features, dtype=dtype))
             if bias:
-                self.bias = Parameter(autograd.empty(num_features, **kwargs))
+                self.bias = Parameter(autograd.empty(num_features, dtype=dtype))
             else:
                 self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
         if track_running_stats:
-            self.register_buffer("running_mean", autograd.zeros(num_features, **kwargs))
-            self.register_buffer("running_var", autograd.ones(num_features, **kwargs))
+            self.register_buffer("running_mean", autograd.zeros(num_features, dtype=dtype))
+            self.register_buffer("running_var", autograd.ones(num_features, dtype=dtype))
             self.register_buffer("num_batches_tracked", autograd.tensor(0, dtype=autograd.int64))
         else:
             self.register_buffer("running_mean", None)
@@ -184,11 +179,10 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        kwargs = _factory(dtype)
         if elementwise_affine:
-            self.weight = Parameter(autograd.empty(*self.normalized_shape, **kwargs))
+            self.weight = Parameter(autograd.empty(*self.normalized_shape, dtype=dtype))
             if bias:
-                self.bias = Parameter(autograd.empty(*self.normalized_shape, **kwargs))
+                self.bias = Parameter(autograd.empty(*self.normalized_shape, dtype=dtype))
             else:
                 self.register_parameter("bias", None)
         else:
@@ -224,7 +218,7 @@ class RMSNorm(Module):
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         if elementwise_affine:
-            self.weight = Parameter(autograd.empty(*self.normalized_shape, **_factory(dtype)))
+            self.weight = Parameter(autograd.empty(*self.normalized_shape, dtype=dtype))
         else:
             self.register_parameter("weight", None)
         self.reset_parameters()
@@ -256,11 +250,10 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        kwargs = _factory(dtype)
         if affine:
-            self.weight = Parameter(autograd.empty(num_channels, **kwargs))
+            self.weight = Parameter(autograd.empty(num_channels, dtype=dtype))
             if bias:
-                self.bias = Parameter(autograd.empty(num_channels, **kwargs))
+                self.bias = Parameter(autograd.empty(num_channels, dtype=dtype))
             else:
                 self.register_parameter("bias", None)
         else:
