@@ -239,8 +239,9 @@ class Optimizer:
             saved["params"] = group["params"]
             if "param_names" in group and "param_names" not in saved:
                 saved["param_names"] = group["param_names"]
-            if "betas" in saved and isinstance(saved["betas"], list):
-                saved["betas"] = tuple(saved["betas"])
+            for key, value in saved.items():  # a file may give tuples (betas...) back as lists
+                if isinstance(value, list) and isinstance(group.get(key), tuple):
+                    saved[key] = tuple(value)
             new_groups.append(saved)
         self.state = state
         self.param_groups = new_groups

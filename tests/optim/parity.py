@@ -93,6 +93,7 @@ def resume_is_bit_identical(name: str, options: dict, *, before: int = 3,
     copies = [autograd.tensor(p.detach().numpy().copy(), requires_grad=True) for p in params]
     resumed = getattr(optim, name)(copies, **options)
     resumed.load_state_dict(autograd.load(buffer))
+    assert resumed.state_dict()["param_groups"] == opt.state_dict()["param_groups"]
     run_steps(opt, params, before, after)
     run_steps(resumed, copies, before, after)
     for a, b in zip(params, copies):
