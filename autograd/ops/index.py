@@ -454,7 +454,7 @@ def _check_gather_index(op: str, x: Tensor, dim: int, index: np.ndarray, src=Non
         if len(ss) != index.ndim or any(a > b for a, b in zip(index.shape, ss)):
             raise RuntimeError(f"{op}(): Expected index {list(index.shape)} to be no larger than "
                                f"src {list(ss)} in every dimension")
-    if index.size and (index.max() >= xs[d] or index.min() < -xs[d]):
+    if index.size and (index.max() >= xs[d] or index.min() < 0):  # torch refuses negatives
         bad = int(index.max() if index.max() >= xs[d] else index.min())
         raise RuntimeError(f"{op}(): index {bad} is out of bounds for dimension {d} with size "
                            f"{xs[d]}")
@@ -473,14 +473,13 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     d = _check_gather_index("gather", input, dim, idx)
     if input.data.ndim == 0:
         return reshape(Gather.apply(reshape(input, (1,)), 0, idx.reshape(-1)), idx.shape)
-    return Gather.apply(input, d, np.where(idx < 0, idx + input.data.shape[d], idx))
+    return Gather.apply(input, d, idx)
 
 
 def _scatter_prep(op, input, dim, index, src):
     idx = _index_array(index, op)
     src_t = src if isinstance(src, Tensor) else None
     d = _check_gather_index(op, input, dim, idx, src_t)
-    idx = np.where(idx < 0, idx + input.data.shape[d], idx)
     if src_t is not None and src_t.dtype != input.dtype:
         raise RuntimeError(f"{op}(): Expected self.dtype to be equal to src.dtype (got "
                            f"{input.dtype} and {src_t.dtype})")
@@ -628,7 +627,12 @@ class IndexAdd(Op):
         return grad, None, None, gsrc
 
 
+_VECTOR_INDEX_ERRORS = {"index_select": RuntimeError, "index_add": RuntimeError}
+
+
 def _vector_index(op: str, input: Tensor, dim: int, index) -> tuple:
+    """dim and the index vector of an index_* op; like torch, only index_fill takes negative
+    indices."""
     idx = _index_array(index, op)
     if idx.ndim > 1:
         raise IndexError(f"{op}(): Index is supposed to be a vector (got shape "
@@ -636,10 +640,11 @@ def _vector_index(op: str, input: Tensor, dim: int, index) -> tuple:
     nd = input.data.ndim
     d = norm_dim(dim, nd, op)
     size = input.data.shape[d] if nd else 1
-    if idx.size and (idx.max() >= size or idx.min() < -size):
+    low = -size if op == "index_fill" else 0
+    if idx.size and (idx.max() >= size or idx.min() < low):
         bad = int(idx.max() if idx.max() >= size else idx.min())
-        raise IndexError(f"{op}(): index {bad} is out of bounds for dimension {d} with size "
-                         f"{size}")
+        raise _VECTOR_INDEX_ERRORS.get(op, IndexError)(
+            f"{op}(): index {bad} is out of bounds for dimension {d} with size {size}")
     return d, np.where(idx < 0, idx + size, idx).reshape(-1)
 
 

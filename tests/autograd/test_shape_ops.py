@@ -194,8 +194,13 @@ def test_gather_scatter_index_errors():
         x.scatter(1, autograd.tensor([[0]]), autograd.ones(1, 1, dtype=autograd.float64))
     with pytest.raises(IndexError, match="vector"):
         x.index_select(1, autograd.tensor([[0]]))
-    with pytest.raises(IndexError, match="index 7 is out of bounds for dimension 1"):
+    with pytest.raises(RuntimeError, match="index 7 is out of bounds for dimension 1"):
         x.index_select(1, autograd.tensor([7]))
+    with pytest.raises(RuntimeError, match="index -1 is out of bounds"):
+        x.gather(1, autograd.tensor([[-1]]))
+    with pytest.raises(RuntimeError, match="index -1 is out of bounds"):
+        x.index_add(1, autograd.tensor([-1]), autograd.ones(3, 1))
+    assert x.index_fill(1, autograd.tensor([-1]), 1.0)[:, 3].tolist() == [1.0, 1.0, 1.0]
     with pytest.raises(RuntimeError, match=r"source of shape \[3, 3\]"):
         x.index_add(1, autograd.tensor([0, 1]), autograd.ones(3, 3))
 
