@@ -449,8 +449,7 @@ def _number_by_forward_order(model: GraphModel) -> None:
     if any(n.seq is None for n in ops):
         for i, n in enumerate(ops):
             n.seq = i + 1 if n.seq is None else n.seq
-    order = sorted(model.nodes.values(), key=lambda n: (n.kind == "op", n.seq or 0))
-    model.nodes = {n.id: n for n in order}
+    _sort_nodes(model)
 
 
 # ---------------------------------------------------------------- shrinking big graphs
@@ -491,7 +490,15 @@ def collapse_modules(model: GraphModel, depth: int) -> GraphModel:
         out.nodes[bid].name = path
         out.nodes[bid].site = f"{len(ops)} ops, {n_params} parameters"
     _rewire(model, out, {nid: box_id[p] for nid, p in group_of.items()})
+    _sort_nodes(out)
     return out
+
+
+def _sort_nodes(model: GraphModel) -> None:
+    """Leaves and constants first, then ops, module boxes and summaries in forward order."""
+    order = sorted(model.nodes.values(),
+                   key=lambda n: (n.kind in ("op", "module", "summary", "more"), n.seq or 0))
+    model.nodes = {n.id: n for n in order}
 
 
 def _combined_norm(nodes) -> float | None:
@@ -539,9 +546,11 @@ def summarise(model: GraphModel, max_nodes: int) -> GraphModel:
     """Replace repeated blocks of ops (e.g. RNN time steps) by one summary node each, keeping
     the first and last repetition, until at most ``max_nodes`` nodes remain (then the ops
     furthest from the outputs are cut and counted in one node)."""
+    if len(model.nodes) <= max_nodes:
+        return model
+    # once over the limit, fold every long repetition (not just until under it), so that e.g.
+    # the per-step output reshapes of an RNN fold along with its steps
     for _ in range(8):
-        if len(model.nodes) <= max_nodes:
-            return model
         ops = [n for n in model.nodes.values() if n.kind in ("op", "module")]
         ops.sort(key=lambda n: n.seq or 0)
         labels = {}
@@ -551,6 +560,8 @@ def summarise(model: GraphModel, max_nodes: int) -> GraphModel:
         if not period:
             break
         reps = (run + period) // period
+        if reps < 4 and len(model.nodes) <= max_nodes:
+            break
         first_kept_end = start + period
         last_kept_start = start + (reps - 1) * period
         middle = ops[first_kept_end:last_kept_start]
@@ -579,7 +590,8 @@ def _replace_block(model: GraphModel, middle: list, count: int, period: int) -> 
         top += ", ..."
     summary = VNode(sid, "summary", f"{count} more repeats", middle[-1].shape, middle[-1].dtype,
                     scope=_common_scope(middle), seq=middle[0].seq,
-                    detail=f"each a block of {period} ops: {top}", members=len(middle),
+                    detail=f"each a block of {period} op{'s' if period > 1 else ''}: {top}",
+                    members=len(middle),
                     nonfinite=any(n.nonfinite for n in middle),
                     grad_norm=_combined_norm(middle))
     out = GraphModel(scope_classes=model.scope_classes, notes=list(model.notes))
