@@ -234,7 +234,11 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     _class_weight("nll_loss", weight, classes)
     _check_target_range("nll_loss", input, target, ignore_index)
     picked, target_weight = _pick(input, target, weight, ignore_index)
-    loss = -picked * target_weight
+    return _weighted_reduce(-picked * target_weight, target_weight, reduction)
+
+
+def _weighted_reduce(loss: Tensor, target_weight: Tensor, reduction: str) -> Tensor:
+    """torch's class-weighted reduction: 'mean' divides by the total weight of the targets."""
     if reduction == "none":
         return loss
     if reduction == "sum":
@@ -295,13 +299,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         return cross_entropy_indices(input, target)     # the common case as one fused node
     logp = log_softmax(input, class_dim)
     picked, target_weight = _pick(logp, target, weight, ignore_index)
-    nll = -picked * target_weight
-    if reduction == "none":
-        loss = nll
-    elif reduction == "sum":
-        loss = nll.sum()
-    else:
-        loss = nll.sum() / target_weight.sum()
+    loss = _weighted_reduce(-picked * target_weight, target_weight, reduction)
     if label_smoothing == 0.0:
         return loss
     # the uniform part of the smoothed target: -sum_c w_c log p_c over every class
@@ -310,11 +308,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     weighted = logp * weight.to(logp.dtype).reshape(shape) if weight is not None else logp
     used = target != ignore_index
     smooth = autograd.where(used, -weighted.sum(class_dim), 0.0)
-    if reduction == "sum":
-        smooth = smooth.sum()
-    elif reduction == "mean":
-        smooth = smooth.sum() / target_weight.sum() if weight is not None else \
-            smooth.sum() / used.to(logp.dtype).sum()
+    # unweighted, target_weight is the 0/1 mask of used targets: 'mean' divides by their count
+    smooth = _weighted_reduce(smooth, target_weight, reduction)
     return loss * (1 - label_smoothing) + smooth * (label_smoothing / classes)
 
 
