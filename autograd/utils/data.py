@@ -177,11 +177,11 @@ class Subset(Dataset):
         return len(self.indices)
 
     def _gather(self, indices: np.ndarray) -> list:
-        if not hasattr(self, "_index_array"):
-            self._index_array = np.asarray(
-                self.indices.data if isinstance(self.indices, Tensor) else self.indices,
-                dtype=np.int64)
-        return self.dataset._gather(self._index_array[indices])
+        cached = getattr(self, "_index_cache", None)
+        if cached is None or cached[0] is not self.indices:  # converted once per indices object
+            raw = self.indices.data if isinstance(self.indices, Tensor) else self.indices
+            cached = self._index_cache = (self.indices, np.asarray(raw, dtype=np.int64))
+        return self.dataset._gather(cached[1][indices])
 
     def _can_gather(self) -> bool:
         return _can_gather(self.dataset)
