@@ -8,6 +8,8 @@ torch.save) are recognised and refused with an explanation.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import json
 import os
@@ -56,6 +58,10 @@ class _Writer:
             return {"type": "float", "value": float.hex(obj)}
         if isinstance(obj, str):
             return {"type": "str", "value": obj}
+        if isinstance(obj, bytes):
+            return {"type": "bytes", "value": base64.b64encode(obj).decode("ascii")}
+        if isinstance(obj, complex):
+            return {"type": "complex", "value": [float.hex(obj.real), float.hex(obj.imag)]}
         if isinstance(obj, Tensor):
             return {"type": "tensor", "array": self.array(obj, obj.data, where),
                     "requires_grad": bool(obj.requires_grad)}
@@ -82,9 +88,14 @@ class _Writer:
             kind = "list" if isinstance(obj, list) else "tuple"
             return {"type": kind, "items": [self.node(v, f"{where}[{i}]", depth + 1)
                                             for i, v in enumerate(obj)]}
+        if isinstance(obj, (set, frozenset)):
+            kind = "set" if isinstance(obj, set) else "frozenset"
+            return {"type": kind, "items": [self.node(v, f"{where} element", depth + 1)
+                                            for v in obj]}
         raise TypeError(f"save: cannot save an object of type {type(obj).__module__}."
                         f"{type(obj).__qualname__} at {where}; supported are tensors, numpy "
-                        f"arrays, dict/OrderedDict/list/tuple and int/float/bool/str/None")
+                        f"arrays, dict/OrderedDict/list/tuple/set and "
+                        f"int/float/complex/bool/str/bytes/None")
 
 
 def save(obj, f, pickle_module=None, pickle_protocol: int = 2,
@@ -150,6 +161,10 @@ class _Reader:
                 return float.fromhex(n["value"])
             if kind == "str":
                 return str(n["value"])
+            if kind == "bytes":
+                return base64.b64decode(n["value"].encode("ascii"), validate=True)
+            if kind == "complex":
+                return complex(float.fromhex(n["value"][0]), float.fromhex(n["value"][1]))
             if kind == "tensor":
                 k = n["array"]
                 if k not in self.tensors:
@@ -174,7 +189,10 @@ class _Reader:
             if kind in ("list", "tuple"):
                 items = [self.node(v, depth + 1) for v in n["items"]]
                 return items if kind == "list" else tuple(items)
-        except (KeyError, TypeError, ValueError) as exc:
+            if kind in ("set", "frozenset"):
+                items = [_hashable(self.node(v, depth + 1)) for v in n["items"]]
+                return set(items) if kind == "set" else frozenset(items)
+        except (KeyError, TypeError, ValueError, AttributeError, binascii.Error) as exc:
             raise _corrupt(self.name, f"malformed {kind!r} entry ({exc})") from None
         raise _corrupt(self.name, f"unknown structure entry type {kind!r}")
 

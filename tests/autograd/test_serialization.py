@@ -64,6 +64,8 @@ def test_nested_structure_round_trip():
         "epoch": 7, "huge": 2 ** 70, "tiny": -0.0, "nan": float("nan"), "inf": float("-inf"),
         "text": "héllo ✓", "array": np.arange(5, dtype=np.int16), "np_scalar": np.float32(2.5),
         3: "int key", (1, 2): "tuple key", "empty": {}, "empty_list": [], "nested": [[[()]]],
+        "set": {1, "a", (2, 3)}, "frozen": frozenset([0.5]), "bytes": b"\x00\xffzip",
+        "complex": 1.5 - 2j,
     }
     back = _roundtrip(obj)
     assert list(back) == list(obj)
@@ -81,6 +83,8 @@ def test_nested_structure_round_trip():
     assert back["np_scalar"] == np.float32(2.5) and back["np_scalar"].dtype == np.float32
     assert back[3] == "int key" and back[(1, 2)] == "tuple key"
     assert back["empty"] == {} and back["empty_list"] == [] and back["nested"] == [[[()]]]
+    assert back["set"] == {1, "a", (2, 3)} and back["frozen"] == frozenset([0.5])
+    assert back["bytes"] == b"\x00\xffzip" and back["complex"] == 1.5 - 2j
 
 
 def test_float_values_are_exact():
