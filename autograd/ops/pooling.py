@@ -18,7 +18,7 @@ class _Geometry:
     """Where every kernel offset of a 2-D pooling window reads from (input size, kernel, stride,
     padding, dilation and the output size)."""
 
-    __slots__ = ("size", "kernel", "stride", "padding", "dilation", "out", "padded")
+    __slots__ = ("size", "kernel", "stride", "padding", "dilation", "out", "padded", "tiled")
 
     def __init__(self, size, kernel, stride, padding, dilation, out) -> None:
         self.size, self.kernel, self.stride = size, kernel, stride
@@ -27,6 +27,8 @@ class _Geometry:
         self.padded = tuple(
             max(n + 2 * p, (o - 1) * s + d * (k - 1) + 1)
             for n, p, o, s, d, k in zip(size, padding, out, stride, dilation, kernel))
+        # non-overlapping, undilated windows: each input position belongs to at most one window
+        self.tiled = stride == kernel and dilation == (1, 1)
 
     def offsets(self):
         """(flat offset, slice tuple into the padded input) for every kernel position."""
@@ -76,10 +78,22 @@ class PoolScatter(Op):
     def forward(ctx, grad, winner, geometry):
         ctx.winner, ctx.geometry = winner, geometry
         g = grad.data
-        out = np.zeros(g.shape[:-2] + geometry.padded, dtype=g.dtype)
+        (kh, kw), (oh, ow) = geometry.kernel, geometry.out
+        covered = geometry.tiled and geometry.padded == (oh * kh, ow * kw)
+        # tiling windows that cover the padded extent write every element exactly once
+        out = (np.empty if covered else np.zeros)(g.shape[:-2] + geometry.padded, dtype=g.dtype)
+        # g * hit is the fast form of where(hit, g, 0); it differs only for inf/nan in g
+        finite = bool(np.isfinite(g.max()) and np.isfinite(g.min())) if g.size else True
         zero = np.zeros((), dtype=g.dtype)
         for k, window in geometry.offsets():
-            out[window] += np.where(winner == k, g, zero)
+            hit = winner == k
+            if geometry.tiled:
+                if finite:
+                    np.multiply(g, hit, out=out[window])
+                else:
+                    out[window] = np.where(hit, g, zero)
+            else:
+                out[window] += g * hit if finite else np.where(hit, g, zero)
         return np.ascontiguousarray(geometry.crop(out))
 
     @staticmethod
@@ -87,42 +101,60 @@ class PoolScatter(Op):
         return PoolGather.apply(grad, ctx.winner, ctx.geometry), None, None
 
 
-class MaxPool2DWithIndices(Op):
-    """Max over every (dilated, strided, -inf padded) window of a (N, C, H, W) array, with the
-    flat H*W index of each maximum (torch.nn.functional.max_pool2d_with_indices)."""
-
-    @staticmethod
-    def forward(ctx, x, geometry):
-        xp = geometry.pad(x.data, -np.inf)
+def _winners(parts: list, values: np.ndarray, geometry: _Geometry) -> np.ndarray:
+    """The kernel offset torch's CPU kernel picks in every window: the first maximum in
+    row-major order; the last NaN if there is one; for a window with no value above -inf, its
+    first offset inside the input."""
+    winner = np.zeros(values.shape, dtype=np.int16)
+    for k in range(len(parts) - 1, -1, -1):  # backwards, so the first equal offset stays
+        equal = parts[k] == values
+        winner *= ~equal
+        winner += equal * np.int16(k)
+    if np.isnan(values.max()):
+        for k, part in enumerate(parts):
+            winner = np.where(np.isnan(part), np.int16(k), winner)
+    if values.min() == -np.inf:
         kw = geometry.kernel[1]
-        (sh, sw), (ph, pw), (dh, dw) = geometry.stride, geometry.padding, geometry.dilation
-        oh, ow = geometry.out
-        # like torch, each window starts at its first offset inside the input and at -inf, so a
-        # window whose values are all -inf points at that offset
+        (oh, ow), (sh, sw), (ph, pw), (dh, dw) = (geometry.out, geometry.stride,
+                                                  geometry.padding, geometry.dilation)
         first_row = np.maximum(0, -((np.arange(oh) * sh - ph) // dh))
         first_col = np.maximum(0, -((np.arange(ow) * sw - pw) // dw))
-        shape = x.data.shape[:-2] + (oh, ow)
-        winner = np.broadcast_to(first_row[:, None] * kw + first_col[None, :], shape)
-        winner = winner.astype(np.int16)
-        out = np.full(shape, -np.inf, dtype=x.data.dtype)
-        for k, window in geometry.offsets():
-            part = xp[window]
-            better = (part > out) | np.isnan(part)
-            np.copyto(out, part, where=better)
-            winner[better] = k
+        first = (first_row[:, None] * kw + first_col[None, :]).astype(np.int16)
+        winner = np.where(values == -np.inf, first, winner)
+    return winner
+
+
+class MaxPool2D(Op):
+    """Max over every (dilated, strided, -inf padded) window of the last two dims, optionally
+    with the flat H*W index of each maximum (torch.nn.functional.max_pool2d_with_indices)."""
+
+    @staticmethod
+    def forward(ctx, x, geometry, with_indices):
+        xp = geometry.pad(x.data, -np.inf)
+        parts = [xp[window] for _, window in geometry.offsets()]
+        values = parts[0].copy()
+        for part in parts[1:]:
+            np.maximum(values, part, out=values)
+        winner = _winners(parts, values, geometry)
         ctx.winner, ctx.geometry = winner, geometry
+        if not with_indices:
+            return values
         ctx.set_materialize_grads(False)
-        rows = (np.arange(oh) * sh - ph)[:, None] + (winner // kw) * dh
-        cols = (np.arange(ow) * sw - pw)[None, :] + (winner % kw) * dw
-        indices = rows.astype(np.int64) * geometry.size[1] + cols
+        kw, width = geometry.kernel[1], geometry.size[1]
+        (oh, ow), (sh, sw), (ph, pw), (dh, dw) = (geometry.out, geometry.stride, geometry.padding,
+                                                  geometry.dilation)
+        corner = (np.arange(oh) * sh - ph)[:, None] * width + (np.arange(ow) * sw - pw)
+        step = (np.arange(geometry.kernel[0])[:, None] * dh * width
+                + np.arange(kw) * dw).ravel()
+        indices = corner + step[winner]
         ctx.mark_non_differentiable(indices)
-        return out, indices
+        return values, indices
 
     @staticmethod
     def backward(ctx, grad, grad_indices=None):
         if grad is None:
-            return None, None
-        return PoolScatter.apply(grad, ctx.winner, ctx.geometry), None
+            return None, None, None
+        return PoolScatter.apply(grad, ctx.winner, ctx.geometry), None, None
 
     def _free_extra(self) -> None:
         self.winner = None
@@ -147,7 +179,8 @@ def pool_output_size(size: int, kernel: int, stride: int, pad: int, dilation: in
     return out
 
 
-def _max_pool(input: Tensor, kernel_size, stride, padding, dilation, ceil_mode, dims: int):
+def _max_pool(input: Tensor, kernel_size, stride, padding, dilation, ceil_mode, dims: int,
+              with_indices: bool):
     op = f"max_pool{dims}d"
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}: expected a Tensor as input, got {type(input).__name__}")
@@ -184,8 +217,10 @@ def _max_pool(input: Tensor, kernel_size, stride, padding, dilation, ceil_mode, 
         kernel, stride, padding, dilation, out = ((1,) + kernel, (1,) + stride, (0,) + padding,
                                                   (1,) + dilation, (1,) + out)
     geometry = _Geometry(tuple(x.shape[-2:]), kernel, stride, padding, dilation, out)
-    values, indices = MaxPool2DWithIndices.apply(x, geometry)
     shape = lead + out[-dims:]
+    if not with_indices:
+        return MaxPool2D.apply(x, geometry, False).reshape(shape)
+    values, indices = MaxPool2D.apply(x, geometry, True)
     return values.reshape(shape), indices.reshape(shape)
 
 
@@ -193,25 +228,25 @@ def max_pool2d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, 
                             ceil_mode: bool = False) -> tuple:
     """2-D max pooling over (N, C, H, W) or (C, H, W), returning values and flat H*W indices
     (torch.nn.functional.max_pool2d_with_indices)."""
-    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, 2)
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, 2, True)
 
 
 def max_pool1d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
                             ceil_mode: bool = False) -> tuple:
     """1-D max pooling over (N, C, L) or (C, L), with indices (torch.max_pool1d_with_indices)."""
-    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, 1)
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, 1, True)
 
 
 def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode: bool = False) -> Tensor:
     """2-D max pooling (torch.max_pool2d)."""
-    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, 2)[0]
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, 2, False)
 
 
 def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode: bool = False) -> Tensor:
     """1-D max pooling (torch.max_pool1d)."""
-    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, 1)[0]
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, 1, False)
 
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool1d_with_indices", "max_pool2d_with_indices"]
