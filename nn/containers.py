@@ -212,7 +212,7 @@ class ModuleDict(Module):
 
     def update(self, modules) -> None:
         """Add modules from a mapping or an iterable of (name, module) pairs."""
-        if isinstance(modules, Mapping):
+        if isinstance(modules, (Mapping, ModuleDict)):
             pairs = modules.items()
         else:
             pairs = []
@@ -350,7 +350,8 @@ class ParameterDict(Module):
 
     def update(self, parameters) -> None:
         """Add parameters from a mapping or an iterable of (name, value) pairs."""
-        pairs = parameters.items() if isinstance(parameters, Mapping) else parameters
+        pairs = (parameters.items() if isinstance(parameters, (Mapping, ParameterDict))
+                 else parameters)
         for item in pairs:
             if not isinstance(item, (tuple, list)) or len(item) != 2:
                 raise ValueError("ParameterDict update sequence elements should be "

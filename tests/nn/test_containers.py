@@ -132,6 +132,8 @@ def test_module_dict_behaves_like_an_ordered_dict():
     assert isinstance(d.pop("out"), nn.Sigmoid)
     del d["act"]
     assert list(d.state_dict()) == ["enc.weight", "enc.bias", "dec.weight", "dec.bias"]
+    copy = nn.ModuleDict(d)
+    assert list(copy) == ["enc", "dec"] and copy["enc"] is d["enc"]
     d.clear()
     assert len(d) == 0
 
@@ -159,6 +161,7 @@ def test_parameter_dict_wraps_tensors_and_registers():
     assert isinstance(pdict["a"], nn.Parameter)
     assert not pdict["b"].requires_grad
     assert [n for n, _ in pdict.named_parameters()] == ["a", "b"]
+    assert list(nn.ParameterDict(pdict)) == ["a", "b"]
     assert pdict.pop("a").shape == (2,)
     assert list(pdict.keys()) == ["b"]
 
