@@ -191,3 +191,44 @@ def test_plot_grad_flow_draws_one_bar_pair_per_weight(data):
     assert labels == ["w1", "w2"]
     assert len(ax.patches) == 4
     plt.close(ax.figure)
+
+
+class SquareModule(nn.Module):
+    """Wraps a custom Function as a layer, the way users put one inside a real model."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, x):
+        return self.fn.apply(x)
+
+
+def real_model(fn):
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(4, 6), nn.Tanh(), SquareModule(fn), nn.Linear(6, 2))
+
+
+def test_wrong_custom_function_inside_an_nn_model_is_caught_by_both_checks(data):
+    x, _ = data
+    y = torch.randn(6, 2)
+    bad = real_model(SquareWrongBackward)
+    assert debug.check_gradients(bad, mse, x, target=y).verdict == "bug"
+    assert debug.check_gradients(real_model(SquareRightBackward), mse, x, target=y).passed
+    with debug.record(bad):
+        loss = mse(bad(x), y)
+    report = debug.audit_graph(loss)
+    assert report.first_wrong.op == "SquareWrongBackwardBackward"
+    assert "return self.fn.apply(x)" in report.first_wrong.where
+    assert [r.op for r in report.rows if r.status == "bug"] == ["SquareWrongBackwardBackward"]
+
+
+def test_audit_of_a_cnn_reports_relu_pool_ties_as_kinks_not_bugs():
+    torch.manual_seed(0)
+    cnn = nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                        nn.Linear(36, 2))
+    report = debug.audit_graph(lambda x: (cnn(x) ** 2).mean(), torch.randn(2, 1, 8, 8))
+    assert report.passed, str(report)
+    assert len(report.rows) >= 8
+    assert all(r.status in ("fine", "look closer") or r.status.startswith("kink")
+               for r in report.rows)
