@@ -158,7 +158,6 @@ class LBFGS(Optimizer):
         """Run the iterations; returns the loss from the first closure call (as torch)."""
         if closure is None:
             raise RuntimeError("LBFGS.step requires a closure that recomputes the loss")
-        self._opt_called = True
         group = self.param_groups[0]
         lr, max_iter, max_eval = group["lr"], group["max_iter"], group["max_eval"]
         tol_grad, tol_change = group["tolerance_grad"], group["tolerance_change"]

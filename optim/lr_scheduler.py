@@ -8,13 +8,14 @@ rates instead, where one exists.
 
 from __future__ import annotations
 
+import functools
 import math
 import types
 import warnings
+import weakref
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial
 from typing import Any
 
 from .optimizer import Optimizer
@@ -41,6 +42,24 @@ def _group_lrs(optimizer: Optimizer) -> list[float]:
     return [group["lr"] for group in optimizer.param_groups]
 
 
+def _track_step_calls(optimizer: Optimizer) -> None:
+    """Wrap ``optimizer.step`` (once) so it records that it ran: a scheduler stepped before its
+    optimizer can then warn, as torch does. Works for any subclass's own ``step``."""
+    if getattr(optimizer.step, "_records_calls", False):
+        return
+    owner = weakref.ref(optimizer)
+    step = type(optimizer).step
+
+    @functools.wraps(step)
+    def recording_step(*args, **kwargs):
+        opt = owner()
+        opt._opt_called = True
+        return step(opt, *args, **kwargs)
+
+    recording_step._records_calls = True
+    optimizer.step = recording_step
+
+
 class LRScheduler:
     """Base class: ``step()`` advances ``last_epoch`` and writes ``get_lr()`` into the optimizer's
     groups; ``get_last_lr()`` returns what it wrote (torch.optim.lr_scheduler.LRScheduler)."""
@@ -63,6 +82,7 @@ class LRScheduler:
                                    f"optimizer's state_dict first)")
         self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        _track_step_calls(optimizer)
         self._initial_step()
 
     def _initial_step(self) -> None:
@@ -627,7 +647,7 @@ class CyclicLR(LRScheduler):
             self._scale_fn_ref = _halving
             self.scale_mode = "cycle"
         else:
-            self._scale_fn_ref = partial(_power, self.gamma)
+            self._scale_fn_ref = functools.partial(_power, self.gamma)
             self.scale_mode = "iterations"
 
     def scale_fn(self, x: float) -> float:

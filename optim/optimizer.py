@@ -139,7 +139,6 @@ class Optimizer:
 
     def step(self, closure: Callable[[], Any] | None = None):
         """Update every parameter that has a gradient; returns ``closure()`` if one is given."""
-        self._opt_called = True  # lets a scheduler warn when it is stepped first
         for hook in list(self._step_pre_hooks.values()):
             hook(self, (), {})
         loss = None

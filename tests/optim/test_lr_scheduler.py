@@ -299,3 +299,26 @@ def test_scheduler_saved_with_autograd_save_resumes_identically(build):
         advance(opt, sched, i)
         advance(opt2, sched2, i)
         assert sched2.get_last_lr() == sched.get_last_lr()
+
+
+def test_no_order_warning_for_a_custom_optimizer_with_its_own_step():
+    class PlainSGD(optim.Optimizer):
+        def __init__(self, params, lr):
+            super().__init__(params, dict(lr=lr))
+
+        @autograd.no_grad()
+        def step(self, closure=None):
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        p.add_(p.grad, alpha=-group["lr"])
+
+    p = autograd.ones(2, requires_grad=True)
+    opt = PlainSGD([p], lr=0.5)
+    sched = S.StepLR(opt, step_size=1, gamma=0.5)
+    (p * p).sum().backward()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        opt.step()
+        sched.step()
+    assert p.tolist() == [0.0, 0.0] and opt.param_groups[0]["lr"] == 0.25
