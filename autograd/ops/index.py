@@ -567,14 +567,26 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         np.add.at(count, loc, coef_src)
         coef_x = coef_x / np.maximum(count, 1)
         coef_src = coef_src / count[loc]
-    out = const(result)
-    if input.requires_grad:
-        out = out + (input - input.detach()) * const(coef_x.astype(input.dtype))
-    if src.requires_grad:
-        zeros = const(np.zeros(result.shape, input.dtype))
-        out = out + ScatterAdd.apply(zeros, d, idx,
-                                     (src - src.detach()) * const(coef_src.astype(input.dtype)))
-    return out
+    return ScatterReduceExtremal.apply(input, src, result, coef_x.astype(input.dtype),
+                                       coef_src.astype(input.dtype), d, idx)
+
+
+class ScatterReduceExtremal(Op):
+    """The result of scatter_reduce amax/amin/prod, computed beforehand; the gradient uses
+    the partial derivatives of the result w.r.t. each contributing element (ties share)."""
+
+    @staticmethod
+    def forward(ctx, x, src, result, coef_x, coef_src, dim, index):
+        ctx.args = (coef_x, coef_src, dim, index)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad):
+        coef_x, coef_src, dim, index = ctx.args
+        gx = grad * const(coef_x) if ctx.needs_input_grad[0] else None
+        gsrc = Gather.apply(grad, dim, index) * const(coef_src) \
+            if ctx.needs_input_grad[1] else None
+        return gx, gsrc, None, None, None, None, None
 
 
 def _prod_partials(x, x_in, src, loc, shape):
