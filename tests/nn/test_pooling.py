@@ -192,3 +192,21 @@ def test_zero_sized_adaptive_output_is_empty_like_torch():
     x = RNG.standard_normal((2, 3, 5, 4)).astype(np.float32)
     assert F.adaptive_avg_pool2d(autograd.tensor(x), (3, 0)).shape == \
         tuple(torch.nn.functional.adaptive_avg_pool2d(torch.tensor(x), (3, 0)).shape)
+
+
+@pytest.mark.parametrize("stride", [2, 1])
+def test_nan_inputs_and_inf_gradients_follow_torch(stride):
+    torch = need_torch()
+    x_array = _distinct((1, 2, 4, 4))
+    x_array[0, 0, 0, 1] = np.nan
+    x_array[0, 1, 2, 2] = -np.inf
+    x, tx = pair(torch, x_array)
+    out, idx = F.max_pool2d(x, 2, stride, return_indices=True)
+    tout, tidx = torch.nn.functional.max_pool2d(tx, 2, stride, return_indices=True)
+    close(out, tout)
+    np.testing.assert_array_equal(idx.numpy(), tidx.numpy())
+    g = RNG.standard_normal(tout.shape).astype(np.float32)
+    g[0, 1, 0, 0] = np.inf
+    out.backward(autograd.tensor(g))
+    tout.backward(torch.tensor(g))
+    close(x.grad, tx.grad)
