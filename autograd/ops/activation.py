@@ -18,7 +18,8 @@ from .. import grad_mode
 from ..tensor import Tensor
 from . import _special
 from ._base import Op, float_operand
-from .elementwise import inplace, not_implemented, where
+from ._support import inplace, not_implemented
+from .elementwise import where
 from .shape import sum_to_shape
 from .transcendental import sigmoid as sigmoid
 from .transcendental import sigmoid_array

@@ -8,7 +8,8 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._base import Op, binary_operands, const
-from .elementwise import inplace, not_implemented, torch_dtype_name, where, write_out
+from ._support import inplace, not_implemented, torch_dtype_name, write_out
+from .elementwise import where
 
 
 def _d(x):

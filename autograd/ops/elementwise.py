@@ -1,34 +1,22 @@
 """Elementwise arithmetic: add, sub, mul, div, pow, remainder/fmod, neg, abs, sign, reciprocal,
-square, maximum/minimum/fmax/fmin, where, casts; and the in-place machinery every ops module uses.
+square, positive, maximum/minimum/fmax/fmin, where, casts, and the Tensor operators.
 
 Each op is one class (forward on arrays, backward in Tensor ops) and a lowercase function; the
 METHODS table at the bottom binds the Tensor methods and operators. Sibling modules hold the other
 kinds: transcendental.py (exp, log, trig, erf...), activation.py, ternary.py (clamp, lerp, addcmul,
-addcdiv), rounding.py, comparison.py and fill.py (zero_, fill_, copy_, uniform_, ...).
+addcdiv), rounding.py, comparison.py and fill.py (zero_, fill_, copy_, uniform_, ...); the
+in-place method builder and ``out=`` handling they all use are in _support.py.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes, grad_mode
+from .. import dtypes
 from ..tensor import Tensor
 from ._base import Op, binary_operands, const, float_operand
+from ._support import alias, direct_write_ok, inplace, not_implemented, write_out
 from .shape import sum_to_shape
-
-_TORCH_DTYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-                      "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-                      "bool": "Bool"}
-
-
-def torch_dtype_name(dtype) -> str:
-    """The name torch's error messages use for a dtype ('Float', 'Long', ...)."""
-    return _TORCH_DTYPE_NAMES.get(np.dtype(dtype).name, np.dtype(dtype).name)
-
-
-def not_implemented(op: str, dtype) -> NotImplementedError:
-    """The error torch raises for an op without a kernel for a dtype."""
-    return NotImplementedError(f'"{op}" not implemented for \'{torch_dtype_name(dtype)}\'')
 
 
 def _d(x):
@@ -52,20 +40,6 @@ def _check_int_divisor(op: str, a, b) -> None:
         raise not_implemented(f"{op}_cpu", np.bool_)
     if _int_kinds(a, b) and np.any(np.asarray(_d(b)) == 0):
         raise RuntimeError(f"{op}: ZeroDivisionError (integer division by zero)")
-
-
-def write_out(result: Tensor, out: Tensor | None, op: str) -> Tensor:
-    """Honour an ``out=`` argument: copy the result into it, as torch does (no autograd)."""
-    if out is None:
-        return result
-    if not isinstance(out, Tensor):
-        raise TypeError(f"{op}(): argument 'out' must be Tensor, not {type(out).__name__}")
-    if grad_mode.STATE.enabled and (result.requires_grad or out.requires_grad):
-        raise RuntimeError(f"{op}(): functions with out=... arguments don't support automatic "
-                           f"differentiation, but one of the arguments requires grad.")
-    if out.shape != result.shape:
-        out.data = np.empty(result.shape, out.dtype)
-    return out._assign(result, op)
 
 
 # ---------------------------------------------------------------- arithmetic
@@ -551,69 +525,7 @@ def cast(x: Tensor, dtype) -> Tensor:
     return Cast.apply(x, dtype)
 
 
-# ---------------------------------------------------------------- in-place machinery
-def _alias(t: Tensor) -> Tensor:
-    """A second Tensor object for ``t``'s current value and graph position (the op's input)."""
-    a = Tensor._make(t.data, t.requires_grad, t.grad_fn)
-    a._output_nr = t._output_nr
-    a._version = t._version
-    return a
-
-
-def direct_write_ok(self: Tensor, *others) -> bool:
-    """Whether an in-place op may write straight into ``self``'s array with numpy ``out=``:
-    nothing is recorded, the array is a writable float array and no operand changes its shape."""
-    data = self.data
-    if data.dtype.kind != "f" or not data.flags.writeable:
-        return False
-    if grad_mode.STATE.enabled and (self.requires_grad or any(
-            isinstance(o, Tensor) and o.requires_grad for o in others)):
-        return False
-    shape = data.shape
-    for o in others:
-        if isinstance(o, Tensor):
-            if o.data.dtype.kind not in "fbiu":
-                return False
-            if o.data.shape != shape:
-                try:
-                    if np.broadcast_shapes(o.data.shape, shape) != shape:
-                        return False
-                except ValueError:
-                    return False
-        elif not isinstance(o, (int, float, np.number)) or isinstance(o, complex):
-            return False
-    return True
-
-
-def inplace(fn, name: str, direct=None):
-    """The Tensor method ``name`` (e.g. ``add_``) made from the out-of-place ``fn``.
-
-    ``direct(self, *args, **kwargs)`` may write the result straight into ``self.data`` (the fast
-    path optimizers hit under no_grad) and return True; otherwise the result is computed out of
-    place and assigned, recording the op in the graph when ``self`` or an operand requires grad.
-    """
-
-    def method(self, *args, **kwargs):
-        self._check_inplace(name)
-        if direct is not None and direct(self, *args, **kwargs):
-            self._version += 1
-            return self
-        operands = (*args, *kwargs.values())
-        if not grad_mode.STATE.enabled or not (self.requires_grad or any(
-                isinstance(a, Tensor) and a.requires_grad for a in operands)):
-            with grad_mode.set_grad_enabled(False):
-                result = fn(self, *args, **kwargs)
-        else:
-            result = fn(_alias(self) if self.grad_fn is not None else
-                        Tensor._make(self.data, self.requires_grad, None), *args, **kwargs)
-        return self._assign(result, name)
-
-    method.__name__ = name
-    method.__doc__ = f"In-place version of {name[:-1]} (torch.Tensor.{name})."
-    return method
-
-
-_inplace = inplace
+_inplace, _alias = inplace, alias  # the names other modules import from here
 
 
 def _operand(x):

@@ -15,7 +15,8 @@ from .. import grad_mode
 from ..random import Generator, rng_of
 from ..tensor import Tensor
 from ._base import Op, const
-from .elementwise import _alias, cast, not_implemented
+from ._support import alias, not_implemented
+from .elementwise import cast
 from .shape import sum_to_shape
 
 
@@ -47,7 +48,7 @@ def _overwrite(self: Tensor, src: Tensor, op: str) -> Tensor:
     """Make ``self`` hold ``src`` broadcast to its shape and cast to its dtype."""
     self._check_inplace(op)
     if _records(self, src):
-        dst = _alias(self) if self.grad_fn is not None else \
+        dst = alias(self) if self.grad_fn is not None else \
             Tensor._make(self.data, self.requires_grad, None)
         return self._assign(Copy.apply(dst, src), op)
     if self.data.flags.writeable:

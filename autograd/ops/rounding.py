@@ -7,7 +7,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._base import Op, const
-from .elementwise import inplace, not_implemented, write_out
+from ._support import inplace, not_implemented, write_out
 
 
 class Rounding(Op):

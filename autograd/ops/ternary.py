@@ -11,7 +11,8 @@ import numpy as np
 from .. import dtypes
 from ..tensor import Tensor
 from ._base import Op, broadcast_check
-from .elementwise import direct_write_ok, inplace, not_implemented, where, write_out
+from ._support import direct_write_ok, inplace, not_implemented, write_out
+from .elementwise import where
 from .shape import sum_to_shape
 
 

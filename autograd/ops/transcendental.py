@@ -14,7 +14,8 @@ import numpy as np
 from ..tensor import Tensor
 from . import _special
 from ._base import Op, const, float_operand
-from .elementwise import _float_binary, direct_write_ok, inplace, where, write_out
+from ._support import direct_write_ok, inplace, write_out
+from .elementwise import _float_binary, where
 from .shape import sum_to_shape
 
 _QUIET = {"divide": "ignore", "invalid": "ignore", "over": "ignore", "under": "ignore"}
