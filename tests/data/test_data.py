@@ -261,3 +261,21 @@ def test_text_corpus_is_plain_english():
     text = D.load_text_corpus()
     words = text.lower().split()
     assert len(text) > 5000 and "king" in words and "queen" in words
+
+
+@pytest.mark.parametrize("n, batch_size, drop_last", [(10, 3, False), (10, 3, True), (9, 3, True),
+                                                      (2, 5, False), (2, 5, True), (7, 1, False)])
+def test_batches_and_len_match_torch_without_shuffle(n, batch_size, drop_last):
+    torch = need_torch()
+    X, y = _xy(n)
+    ours = D.DataLoader(D.TensorDataset(X, y), batch_size=batch_size, drop_last=drop_last)
+    theirs = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(torch.from_numpy(X.numpy().copy()),
+                                       torch.from_numpy(y.numpy().copy())),
+        batch_size=batch_size, drop_last=drop_last)
+    assert len(ours) == len(theirs)
+    got, want = list(ours), list(theirs)
+    assert len(got) == len(want)
+    for (xa, ya), (xb, yb) in zip(got, want):
+        np.testing.assert_array_equal(xa.numpy(), xb.numpy())
+        np.testing.assert_array_equal(ya.numpy(), yb.numpy())
