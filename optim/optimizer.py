@@ -9,6 +9,7 @@ is its update rule and nothing else.
 from __future__ import annotations
 
 import copy
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -28,6 +29,9 @@ required = _RequiredParameter()
 
 # 0-d state counters kept in their own dtype when a state_dict is loaded
 SCALAR_STATE = frozenset({"step", "mu_product", "eta", "mu"})
+
+_hook_ids = itertools.count()
+
 
 class _RemovableHandle:
     """Removes a registered hook (torch.utils.hooks.RemovableHandle)."""
@@ -183,13 +187,13 @@ class Optimizer:
     # ------------------------------------------------------------------ hooks
     def register_step_pre_hook(self, hook: Callable) -> _RemovableHandle:
         """Call ``hook(optimizer, args, kwargs)`` before each step (torch)."""
-        key = id(hook) ^ len(self._step_pre_hooks)
+        key = next(_hook_ids)
         self._step_pre_hooks[key] = hook
         return _RemovableHandle(self._step_pre_hooks, key)
 
     def register_step_post_hook(self, hook: Callable) -> _RemovableHandle:
         """Call ``hook(optimizer, args, kwargs)`` after each step (torch)."""
-        key = id(hook) ^ len(self._step_post_hooks)
+        key = next(_hook_ids)
         self._step_post_hooks[key] = hook
         return _RemovableHandle(self._step_post_hooks, key)
 
