@@ -174,6 +174,9 @@ def _label(n: VNode, style: str, show_values: bool, show_grads: bool, show_saved
         if n.is_output:
             lines[0] = lines[0] + "  (output)"
     elif n.kind in ("param", "input"):
+        if style == "forward" and show_values and n.value is not None and n.value.size == 1:
+            lines.append(f"{n.name} = {_fmt_value(n.value)}")  # the notes' "a = 5"
+            return _join(lines, n, show_grads, show_saved)
         lines.append(n.name)
         lines.append(f"{_fmt_shape(n.shape)} {_fmt_dtype(n.dtype)}".strip())
     elif n.kind == "constant":
@@ -193,6 +196,10 @@ def _label(n: VNode, style: str, show_values: bool, show_grads: bool, show_saved
     if show_values and n.value is not None and n.kind != "module":
         text = _fmt_value(n.value)
         lines.append(("= " + text) if "\n" not in text else text)
+    return _join(lines, n, show_grads, show_saved)
+
+
+def _join(lines: list, n: VNode, show_grads: bool, show_saved: bool) -> str:
     if show_grads and n.grad_norm is not None:
         lines.append(f"|grad| {n.grad_norm:.3g}")
     if show_saved and n.kind == "op":

@@ -136,6 +136,33 @@ class _Facts:
             self.value[key] = data
 
 
+def _recompute_small_values(order, facts: _Facts) -> None:
+    """Re-run small built-in ops whose every argument was a tensor with a known value (one
+    edge per forward argument, so nothing else went in): fills values that no node kept."""
+    for node in order:
+        key = (id(node), 0)
+        if key in facts.value or not node._builtin or node._n_outputs != 1 or not node._edges:
+            continue
+        inputs = []
+        for edge in node._edges:
+            if edge is None:
+                break
+            target, nr = edge
+            value = target.data if isinstance(target, Tensor) else facts.value.get(
+                (id(target), nr))
+            if value is None or value.size > 64:
+                break
+            inputs.append(Tensor._make(value, False, None))
+        else:
+            try:
+                with np.errstate(all="ignore"):
+                    out = type(node).forward(type(node)(), *inputs)
+            except Exception:  # an op that needs more than its tensors: leave it unknown
+                continue
+            if isinstance(out, (np.ndarray, np.generic)) and np.size(out) <= 64:
+                facts.learn(key, np.asarray(out))
+
+
 def _infer(order, roots) -> _Facts:
     facts = _Facts()
     for t in roots:
@@ -191,6 +218,7 @@ def _infer(order, roots) -> _Facts:
                 if 0 <= j < len(shapes):
                     facts.shape.setdefault(key, shapes[j])
     _propagate_elementwise_shapes(order, facts)
+    _recompute_small_values(order, facts)
     # dtypes not seen anywhere follow the inputs (true for every op except casts)
     for node in order:
         for nr in range(node._n_outputs):
