@@ -41,8 +41,12 @@ class MaxPool2d(_MaxPoolNd):
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
 
-def _single(value):
-    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+def _tuple(value, n: int) -> tuple:
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
+
+
+def _single(value) -> tuple:
+    return _tuple(value, 1)
 
 
 class AvgPool1d(Module):
@@ -130,11 +134,13 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPool):
 
 
 class _MaxUnpoolNd(Module):
+    _dims = 2
+
     def __init__(self, kernel_size, stride=None, padding=0) -> None:
         super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding = padding
+        self.kernel_size = _tuple(kernel_size, self._dims)
+        self.stride = _tuple(stride if stride is not None else kernel_size, self._dims)
+        self.padding = _tuple(padding, self._dims)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -143,6 +149,8 @@ class _MaxUnpoolNd(Module):
 class MaxUnpool1d(_MaxUnpoolNd):
     """Inverse of MaxPool1d: values back at their indices, zeros elsewhere
     (torch.nn.MaxUnpool1d)."""
+
+    _dims = 1
 
     def forward(self, input: Tensor, indices: Tensor, output_size=None) -> Tensor:
         return F.max_unpool1d(input, indices, self.kernel_size, self.stride, self.padding,

@@ -313,10 +313,6 @@ class RNN(RNNBase):
                          0, device, dtype)
         self.nonlinearity = nonlinearity
 
-    def extra_repr(self) -> str:
-        s = super().extra_repr()
-        return s if self.nonlinearity == "tanh" else s + f", nonlinearity={self.nonlinearity!r}"
-
 
 class GRU(RNNBase):
     """Gated recurrent unit with torch's gate order (reset, update, new) (torch.nn.GRU)."""

@@ -210,3 +210,14 @@ def test_nan_inputs_and_inf_gradients_follow_torch(stride):
     out.backward(autograd.tensor(g))
     tout.backward(torch.tensor(g))
     close(x.grad, tx.grad)
+
+
+@pytest.mark.parametrize("kind, args, kwargs", [
+    ("MaxPool2d", (3, 1, 1), dict(ceil_mode=True)), ("MaxPool1d", (2,), {}),
+    ("AvgPool2d", (3,), dict(stride=2, padding=1)), ("AvgPool1d", (3,), {}),
+    ("AdaptiveAvgPool2d", ((2, 3),), {}), ("AdaptiveMaxPool1d", (1,), {}),
+    ("MaxUnpool2d", (2,), {}), ("MaxUnpool1d", (3, 2), {}), ("LPPool2d", (2, 3), {})])
+def test_module_reprs_match_torch(kind, args, kwargs):
+    torch = need_torch()
+    assert repr(getattr(nn, kind)(*args, **kwargs)) == repr(getattr(torch.nn, kind)(*args,
+                                                                                   **kwargs))

@@ -206,3 +206,14 @@ def test_dtype_mismatch_raises_like_torch():
         nn.GRUCell(3, 4)(autograd.randn(2, 3, dtype=autograd.float64))
     with pytest.raises(RuntimeError, match="hidden state must have the input's type float32"):
         nn.RNN(3, 4)(autograd.randn(2, 1, 3), autograd.zeros(1, 1, 4, dtype=autograd.float64))
+
+
+def test_module_reprs_match_torch():
+    torch = need_torch()
+    for kind, args, kwargs in [("LSTM", (3, 4), dict(num_layers=2, batch_first=True, proj_size=2)),
+                               ("GRU", (3, 4), dict(bidirectional=True)),
+                               ("RNN", (3, 4), dict(nonlinearity="relu", bias=False)),
+                               ("RNNCell", (3, 4), dict(nonlinearity="relu")),
+                               ("LSTMCell", (3, 4), {})]:
+        assert repr(getattr(nn, kind)(*args, **kwargs)) == repr(getattr(torch.nn, kind)(*args,
+                                                                                       **kwargs))
