@@ -561,11 +561,13 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     if reduce == "prod":
         coef_x, coef_src = _prod_partials(input.data, x_in, src.data, loc, result.shape)
     else:
-        coef_x = (x_in & (input.data == result)).astype(input.dtype)
+        # ties share the gradient; like torch, an excluded self equal to the result still
+        # counts as a tie (it just gets no gradient)
+        self_ties = (input.data == result).astype(input.dtype)
         coef_src = (src.data == result[loc]).astype(input.dtype)
-        count = coef_x.copy()
+        count = self_ties.copy()
         np.add.at(count, loc, coef_src)
-        coef_x = coef_x / np.maximum(count, 1)
+        coef_x = np.where(x_in, self_ties, 0) / np.maximum(count, 1)
         coef_src = coef_src / count[loc]
     return ScatterReduceExtremal.apply(input, src, result, coef_x.astype(input.dtype),
                                        coef_src.astype(input.dtype), d, idx)
