@@ -417,9 +417,10 @@ def _check_backward(node, rec, grads, result) -> None:
         trap = _where_trap(node)
         if trap is not None and out is not None and not out.finite and not incoming_bad:
             lines.append(
-                f"This is the `where` trap: the torch.where at {trap.site()} discarded those "
-                f"values in the forward pass, but in backward it sends a gradient of exactly 0 to "
-                f"the untaken branch, and {node.name()} turns 0 into {kind} (0 * inf or 0 / 0), "
+                f"This is the `where` trap: the torch.where (or masked_fill) at {trap.site()} "
+                f"discarded those values in the forward pass, but in backward it sends a "
+                f"gradient of exactly 0 to the untaken branch, and {node.name()} turns 0 into "
+                f"{kind} (0 * inf or 0 / 0), "
                 f"which flows on to the inputs.")
             lines.append(
                 "Fix: make the untaken branch safe before the op, e.g. "

@@ -140,3 +140,10 @@ def test_hook_is_restored_when_an_op_raises_inside_anomaly_mode():
             torch.ones(2, 3, requires_grad=True) @ torch.ones(2, 3)
         assert function._apply_hook is not None
     assert function._apply_hook is None
+
+
+def test_masked_fill_trap_is_explained_too():
+    x = torch.tensor([0.0, 2.0], requires_grad=True)
+    with pytest.raises(debug.AnomalyError, match="`where` trap"):
+        with torch.detect_anomaly():
+            x.log().masked_fill(x == 0, 0.0).sum().backward()
