@@ -184,6 +184,17 @@ def equal(input: Tensor, other: Tensor) -> bool:
     return input.shape == other.shape and bool(np.array_equal(input.data, other.data))
 
 
+def _operator(fn):
+    def compare(self, other):
+        # `t == None` is False and `t < None` a TypeError in torch: let Python decide
+        if other is None or isinstance(other, str):
+            return NotImplemented
+        return fn(self, other)
+
+    compare.__name__ = f"__{fn.__name__}__"
+    return compare
+
+
 def _r(fn):
     def reflected(self, other):
         return fn(other, self)
@@ -205,7 +216,8 @@ METHODS = {
     "logical_not": logical_not, "isnan": isnan, "isinf": isinf, "isposinf": isposinf,
     "isneginf": isneginf, "isfinite": isfinite, "isreal": isreal, "signbit": signbit,
     "nan_to_num": nan_to_num, "isclose": isclose, "allclose": allclose, "equal": equal,
-    "__eq__": eq, "__ne__": ne, "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge,
+    "__eq__": _operator(eq), "__ne__": _operator(ne), "__lt__": _operator(lt),
+    "__le__": _operator(le), "__gt__": _operator(gt), "__ge__": _operator(ge),
     "__and__": bitwise_and, "__rand__": _r(bitwise_and), "__or__": bitwise_or,
     "__ror__": _r(bitwise_or), "__xor__": bitwise_xor, "__rxor__": _r(bitwise_xor),
     "__invert__": bitwise_not,

@@ -244,6 +244,13 @@ def test_nan_handling_follows_torch():
     assert math.isnan(autograd.clamp(x, 0, 1)[0].item())
 
 
+def test_comparing_with_none_behaves_like_torch():
+    t = autograd.ones(2)
+    assert (t == None) is False and (t != None) is True  # noqa: E711
+    with pytest.raises(TypeError):
+        t < None  # noqa: B015
+
+
 # ---------------------------------------------------------------- public names
 def test_activation_names_follow_torch_namespaces():
     for name in ("relu", "selu", "celu", "prelu", "threshold", "sigmoid", "tanh", "relu_"):
