@@ -160,3 +160,21 @@ def test_gumbel_softmax_samples_and_hard_straight_through():
 def test_pad_is_reexported():
     out = F.pad(autograd.ones(2, 2), (1, 0), value=5.0)
     assert out.tolist() == [[5.0, 1.0, 1.0], [5.0, 1.0, 1.0]]
+
+
+TARGET = autograd.tensor(RNG.uniform(0, 1, (3, 4)))
+
+
+@pytest.mark.parametrize("name,fn", [
+    ("layer_norm", lambda x: F.layer_norm(x, (4,))),
+    ("batch_norm", lambda x: F.batch_norm(x, None, None, training=True)),
+    ("group_norm", lambda x: F.group_norm(x.reshape(3, 4, 1), 2)),
+    ("cross_entropy", lambda x: F.cross_entropy(x, autograd.tensor([0, 3, 1]))),
+    ("bce_with_logits", lambda x: F.binary_cross_entropy_with_logits(x, TARGET)),
+    ("gelu", lambda x: F.gelu(x)),
+    ("normalize", lambda x: F.normalize(x)),
+    ("pairwise_distance", lambda x: F.pairwise_distance(x, TARGET)),
+])
+def test_second_derivatives(name, fn):
+    x = autograd.randn(3, 4, dtype=autograd.float64, requires_grad=True)
+    assert autograd.gradgradcheck(fn, (x,)), name
