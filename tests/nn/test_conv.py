@@ -198,3 +198,20 @@ def test_conv_transpose_too_small_output_raises_like_torch():
     x, w = autograd.randn(1, 2, 2, 2), autograd.randn(2, 1, 4, 1)
     with pytest.raises(RuntimeError, match=r"calculated output size \(5, 0\) is too small"):
         F.conv_transpose2d(x, w, padding=(0, 1))
+
+
+def test_unfold_fold_modules_match_torch():
+    torch = need_torch()
+    x, tx = pair(torch, RNG.standard_normal((2, 3, 5, 6)).astype(np.float32))
+    ours, theirs = nn.Unfold((2, 3), padding=1, stride=2), torch.nn.Unfold((2, 3), padding=1,
+                                                                            stride=2)
+    cols, tcols = ours(x), theirs(tx)
+    close(cols, tcols)
+    fold, tfold = nn.Fold((5, 6), (2, 3), padding=1, stride=2), torch.nn.Fold((5, 6), (2, 3),
+                                                                               padding=1, stride=2)
+    out, tout = fold(cols), tfold(tcols)
+    close(out, tout)
+    (out * out).sum().backward()
+    (tout * tout).sum().backward()
+    close(x.grad, tx.grad)
+    assert repr(ours) == repr(theirs) and repr(fold) == repr(tfold)
