@@ -343,3 +343,25 @@ def test_torch_call_forms(name):
     assert len(ours) == len(theirs)
     for o, t in zip(ours, theirs):
         _same(o, t)
+
+
+@pytest.mark.parametrize("reduce", ["sum", "prod", "mean", "amax", "amin"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_with_ties_and_zeros_matches_torch(reduce, include_self):
+    torch = need_torch()
+    rng = np.random.default_rng(7)
+    for _ in range(8):
+        x = rng.integers(-2, 3, (3, 4)).astype(np.float64)  # small integers: many ties
+        s = rng.integers(-2, 3, (2, 4)).astype(np.float64)
+        idx = rng.integers(0, 3, (2, 4))
+        if reduce == "prod":  # at most one zero per position of src, as torch's gradient needs
+            s[s == 0] = 0.5
+            s[0, 0] = 0.0
+        grads = []
+        for L in (torch, autograd):
+            xt, st = L.tensor(x, requires_grad=True), L.tensor(s, requires_grad=True)
+            out = xt.scatter_reduce(0, L.tensor(idx), st, reduce, include_self=include_self)
+            (out * L.tensor(np.arange(12.0).reshape(3, 4))).sum().backward()
+            grads.append((out.detach().numpy(), xt.grad.numpy(), st.grad.numpy()))
+        for ours, theirs in zip(grads[1], grads[0]):
+            np.testing.assert_allclose(ours, theirs, rtol=1e-12)
