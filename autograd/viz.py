@@ -386,7 +386,7 @@ def _text_line(n: VNode, show_values: bool, show_grads: bool) -> str:
     if show_grads and n.grad_norm is not None:
         parts.append(f"|grad| {n.grad_norm:.3g}")
     if n.site:
-        parts.append(f"@ {n.site}")
+        parts.append(n.site if n.kind == "module" else f"@ {n.site}")
     if n.nonfinite:
         parts.append("NaN/Inf!")
     return "  ".join(parts)

@@ -516,7 +516,8 @@ def collapse_modules(model: GraphModel, depth: int) -> GraphModel:
             grad_norm=_combined_norm(params), saved_bytes=sum(m.saved_bytes or 0 for m in ops))
         out.nodes[bid].value = None
         out.nodes[bid].name = path
-        out.nodes[bid].site = f"{len(ops)} ops, {n_params} parameters"
+        out.nodes[bid].site = (f"{len(ops)} op{'s' if len(ops) != 1 else ''}, "
+                               f"{n_params} parameters")
     _rewire(model, out, {nid: box_id[p] for nid, p in group_of.items()})
     _sort_nodes(out)
     return out
