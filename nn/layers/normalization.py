@@ -67,6 +67,15 @@ class _NormBase(Module):
             if self.bias is not None:
                 init.zeros_(self.bias)
 
+    def _plan_load(self, state_dict, prefix: str, plan: list, missing: list, unexpected: list,
+                   errors: list) -> None:
+        # checkpoints from before num_batches_tracked existed load as torch loads them: the
+        # counter keeps its current value instead of being reported missing
+        super()._plan_load(state_dict, prefix, plan, missing, unexpected, errors)
+        key = prefix + "num_batches_tracked"
+        if key in missing:
+            missing.remove(key)
+
     def _check_input_dim(self, input: Tensor) -> None:
         if input.dim() not in self._ranks:
             ranks = " or ".join(f"{r}D" for r in self._ranks)

@@ -59,6 +59,17 @@ def test_batch_norm_buffers_and_num_batches_tracked():
     assert int(bn.num_batches_tracked) == 0 and float(bn.running_var.sum()) == 4
 
 
+def test_batch_norm_loads_checkpoints_without_num_batches_tracked():
+    torch = need_torch()
+    theirs = torch.nn.BatchNorm1d(3)
+    state = {k: v.numpy() for k, v in theirs.state_dict().items() if "num_batches" not in k}
+    ours = nn.BatchNorm1d(3)
+    result = ours.load_state_dict(state)
+    assert result.missing_keys == [] and int(ours.num_batches_tracked) == 0
+    assert theirs.load_state_dict({k: torch.tensor(v) for k, v in state.items()}).missing_keys \
+        == []
+
+
 def test_batch_norm_running_var_is_unbiased():
     bn = nn.BatchNorm1d(1, momentum=1.0)
     x = autograd.tensor([[1.0], [2.0], [3.0], [6.0]])
