@@ -18,11 +18,13 @@ import sys
 import graphviz
 import numpy as np
 
+from . import grad_mode
 from .debug_record import record
 from .tensor import Tensor
 from .viz_graph import GraphModel, VNode, build_graph, collapse_modules, summarise
 
-__all__ = ["draw_graph", "print_graph", "GraphDrawing", "record", "renderer_available"]
+__all__ = ["draw_graph", "draw_model", "print_graph", "GraphDrawing", "record",
+           "renderer_available"]
 
 _INSTALL_HELP = (
     "draw_graph: cannot render, no Graphviz layout program was found. Install the system "
@@ -243,13 +245,21 @@ def _attrs(n: VNode, style: str, show_grads: bool, grad_range: tuple) -> dict:
 
 
 # ---------------------------------------------------------------- draw_graph
-def _collect(outputs, params, show_constants, collapse, max_nodes) -> GraphModel:
+def _flatten(items) -> list:
+    """Tensors out of nested tuples/lists (an LSTM returns (output, (h_n, c_n)))."""
     flat = []
-    for o in outputs:
-        if isinstance(o, (tuple, list)):
-            flat.extend(o)
+    stack = list(reversed(items))
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (tuple, list)):
+            stack.extend(reversed(item))
         else:
-            flat.append(o)
+            flat.append(item)
+    return flat
+
+
+def _collect(outputs, params, show_constants, collapse, max_nodes) -> GraphModel:
+    flat = _flatten(outputs)
     if not flat:
         raise ValueError("draw_graph: give at least one output tensor")
     model = build_graph(flat, params, show_constants)
@@ -312,6 +322,21 @@ def draw_graph(*outputs: Tensor, params=None, show_values: bool = False,
     if model.notes:
         g.attr(label="; ".join(model.notes), labelloc="b", fontsize="10", fontcolor="#666666")
     return g
+
+
+def draw_model(model, *inputs, **options) -> GraphDrawing:
+    """Run ``model(*inputs)`` under ``record(model)`` and draw its outputs' graph, clustered by
+    submodule with parameter names (torchview-style; torch has no equivalent). ``options`` are
+    draw_graph's (collapse='module', show_values=True, ...)."""
+    if not (callable(model) and hasattr(model, "named_parameters")):
+        raise TypeError(f"draw_model: expected an nn.Module, got {type(model).__name__}")
+    with grad_mode.enable_grad(), record(model):
+        out = model(*inputs)
+    outs = [o for o in _flatten((out,)) if isinstance(o, Tensor) and o.requires_grad]
+    if not outs:
+        raise ValueError("draw_model: the model's outputs do not require grad, so there is no "
+                         "graph to draw (are all its parameters frozen?)")
+    return draw_graph(*outs, **options)
 
 
 def _emit_clusters(g, model: GraphModel, style, show_values, show_grads, show_saved,

@@ -156,3 +156,14 @@ def test_transformer_and_lstm_render_to_svg(tmp_path):
     lstm = nn.LSTM(6, 8, batch_first=True)
     svg = torch.draw_graph(recorded(lstm, torch.randn(2, 50, 6)))._repr_svg_()
     assert "48 more repeats" in svg
+
+
+def test_draw_model_records_and_draws_in_one_call(mlp):
+    g = viz.draw_model(mlp, torch.randn(5, 4), collapse="module")
+    assert [n.detail for n in g.graph_model.nodes.values() if n.kind == "module"] == [
+        "Linear", "ReLU", "Linear"]
+    lstm = nn.LSTM(3, 4)
+    g = viz.draw_model(lstm, torch.randn(6, 1, 3))
+    assert sum(n.is_output for n in g.graph_model.nodes.values()) == 3  # output, h_n, c_n
+    with pytest.raises(TypeError, match="nn.Module"):
+        viz.draw_model(lambda x: x, torch.randn(2))
