@@ -55,6 +55,8 @@ def _softplus_array(z: np.ndarray) -> np.ndarray:
 
 
 class Relu(Op):
+    """max(x, 0) (torch.relu); gradient 0 at 0, like torch."""
+
     @staticmethod
     def forward(ctx, x):
         y = np.maximum(x.data, 0)
@@ -85,6 +87,8 @@ class Hardtanh(Op):
 
 
 class LeakyRelu(Op):
+    """x if x > 0 else slope * x (torch.nn.functional.leaky_relu)."""
+
     @staticmethod
     def forward(ctx, x, slope):
         ctx.save_for_backward(x)
@@ -148,6 +152,8 @@ class Gelu(Op):
 
 
 class Silu(Op):
+    """x * sigmoid(x) (torch.nn.functional.silu)."""
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -162,6 +168,8 @@ class Silu(Op):
 
 
 class Mish(Op):
+    """x * tanh(softplus(x)) (torch.nn.functional.mish)."""
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -195,6 +203,8 @@ class Softplus(Op):
 
 
 class Softsign(Op):
+    """x / (1 + |x|) (torch.nn.functional.softsign)."""
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -209,6 +219,8 @@ class Softsign(Op):
 
 
 class Hardsigmoid(Op):
+    """relu6(x + 3) / 6 (torch.nn.functional.hardsigmoid); gradient strictly inside (-3, 3)."""
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -221,6 +233,8 @@ class Hardsigmoid(Op):
 
 
 class Hardswish(Op):
+    """x * relu6(x + 3) / 6 (torch.nn.functional.hardswish); torch's gradient at +-3."""
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -234,6 +248,8 @@ class Hardswish(Op):
 
 
 class Logsigmoid(Op):
+    """log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)) (torch.nn.functional.logsigmoid)."""
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)

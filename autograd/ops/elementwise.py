@@ -44,6 +44,8 @@ def _check_int_divisor(op: str, a, b) -> None:
 
 # ---------------------------------------------------------------- arithmetic
 class Add(Op):
+    """a + alpha * b (torch.add); gradients summed back to each input's shape."""
+
     @staticmethod
     def forward(ctx, a, b, alpha=1):
         ctx.shapes = (_shape(a), _shape(b))
@@ -62,6 +64,8 @@ class Add(Op):
 
 
 class Sub(Op):
+    """a - alpha * b (torch.sub)."""
+
     @staticmethod
     def forward(ctx, a, b, alpha=1):
         ctx.shapes = (_shape(a), _shape(b))
@@ -79,6 +83,8 @@ class Sub(Op):
 
 
 class Mul(Op):
+    """a * b (torch.mul)."""
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -94,6 +100,8 @@ class Mul(Op):
 
 
 class Div(Op):
+    """a / b, true division (torch.div)."""
+
     @staticmethod
     def forward(ctx, a, b):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -131,6 +139,8 @@ class Remainder(Op):
 
 
 class Neg(Op):
+    """-x (torch.neg)."""
+
     @staticmethod
     def forward(ctx, x):
         return np.negative(x.data)
@@ -306,6 +316,8 @@ def square(input, *, out=None) -> Tensor:
 
 
 class Reciprocal(Op):
+    """1 / x (torch.reciprocal); backward -grad / x**2 from the saved output."""
+
     @staticmethod
     def forward(ctx, x):
         with np.errstate(divide="ignore"):
@@ -325,6 +337,8 @@ def reciprocal(input, *, out=None) -> Tensor:
 
 
 class Abs(Op):
+    """|x| (torch.abs); gradient sign(x), 0 at 0."""
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -394,6 +408,8 @@ class Maximum(Op):
 
 
 class Minimum(Op):
+    """Elementwise min (torch.minimum); ties split the gradient like Maximum."""
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -461,6 +477,8 @@ def fmin(input: Tensor, other: Tensor, *, out=None) -> Tensor:
 
 # ---------------------------------------------------------------- selection and casts
 class Where(Op):
+    """condition ? a : b (torch.where); each branch gets the gradient where it was chosen."""
+
     @staticmethod
     def forward(ctx, cond, a, b):
         ctx.save_for_backward(cond)

@@ -33,14 +33,20 @@ class Rounding(Op):
 
 
 class Floor(Rounding):
+    """floor(x) (torch.floor)."""
+
     kernel = staticmethod(lambda data, decimals: np.floor(data))
 
 
 class Ceil(Rounding):
+    """ceil(x) (torch.ceil)."""
+
     kernel = staticmethod(lambda data, decimals: np.ceil(data))
 
 
 class Trunc(Rounding):
+    """x rounded toward zero (torch.trunc)."""
+
     kernel = staticmethod(lambda data, decimals: np.trunc(data))
 
 
@@ -51,6 +57,8 @@ class Round(Rounding):
 
 
 class Frac(Op):
+    """x - trunc(x) (torch.frac); gradient 1."""
+
     @staticmethod
     def forward(ctx, x):
         with np.errstate(invalid="ignore"):  # inf - inf: NaN, like torch

@@ -118,6 +118,8 @@ def _lerp_array(start, end, weight):
 
 
 class Lerp(Op):
+    """start + weight * (end - start) (torch.lerp), computed from the nearer end like torch."""
+
     @staticmethod
     def forward(ctx, start, end, weight):
         ctx.save_for_backward(start, end, weight)

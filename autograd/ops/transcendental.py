@@ -28,6 +28,8 @@ def _d(x):
 
 
 class Exp(Op):
+    """e ** x (torch.exp); backward from the saved output."""
+
     @staticmethod
     def forward(ctx, x):
         with np.errstate(**_QUIET):
@@ -42,6 +44,8 @@ class Exp(Op):
 
 
 class Exp2(Op):
+    """2 ** x (torch.exp2)."""
+
     @staticmethod
     def forward(ctx, x):
         with np.errstate(**_QUIET):
@@ -56,6 +60,8 @@ class Exp2(Op):
 
 
 class Expm1(Op):
+    """exp(x) - 1 (torch.expm1)."""
+
     @staticmethod
     def forward(ctx, x):
         with np.errstate(**_QUIET):
@@ -89,6 +95,8 @@ class Log(Op):
 
 
 class Sqrt(Op):
+    """sqrt(x) (torch.sqrt); backward grad / (2 sqrt(x)) from the saved output."""
+
     @staticmethod
     def forward(ctx, x):
         with np.errstate(**_QUIET):
@@ -103,6 +111,8 @@ class Sqrt(Op):
 
 
 class Rsqrt(Op):
+    """1 / sqrt(x) (torch.rsqrt)."""
+
     @staticmethod
     def forward(ctx, x):
         with np.errstate(**_QUIET):
@@ -117,6 +127,8 @@ class Rsqrt(Op):
 
 
 class Sin(Op):
+    """sin(x) (torch.sin)."""
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -130,6 +142,8 @@ class Sin(Op):
 
 
 class Cos(Op):
+    """cos(x) (torch.cos)."""
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -143,6 +157,8 @@ class Cos(Op):
 
 
 class Tan(Op):
+    """tan(x) (torch.tan); backward 1 + tan(x)**2 from the saved output."""
+
     @staticmethod
     def forward(ctx, x):
         with np.errstate(**_QUIET):
@@ -174,6 +190,8 @@ class Asin(Op):
 
 
 class Atan(Op):
+    """arctan(x) (torch.atan)."""
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -186,6 +204,8 @@ class Atan(Op):
 
 
 class Atan2(Op):
+    """atan2(a, b) (torch.atan2); zero gradient at the origin, like torch."""
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -202,6 +222,8 @@ class Atan2(Op):
 
 
 class Sinh(Op):
+    """sinh(x) (torch.sinh)."""
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -215,6 +237,8 @@ class Sinh(Op):
 
 
 class Cosh(Op):
+    """cosh(x) (torch.cosh)."""
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -228,6 +252,8 @@ class Cosh(Op):
 
 
 class Tanh(Op):
+    """tanh(x) (torch.tanh); backward 1 - tanh(x)**2 from the saved output."""
+
     @staticmethod
     def forward(ctx, x):
         y = np.tanh(x.data)
@@ -257,6 +283,8 @@ class Asinh(Op):
 
 
 class Atanh(Op):
+    """artanh(x) (torch.atanh)."""
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -276,6 +304,8 @@ def sigmoid_array(x: np.ndarray) -> np.ndarray:
 
 
 class Sigmoid(Op):
+    """1 / (1 + exp(-x)) (torch.sigmoid), overflow-free; backward y (1 - y)."""
+
     @staticmethod
     def forward(ctx, x):
         y = sigmoid_array(x.data)
@@ -325,6 +355,8 @@ class Erf(Op):
 
 
 class Erfinv(Op):
+    """The inverse error function (torch.erfinv); backward sqrt(pi)/2 exp(y**2)."""
+
     @staticmethod
     def forward(ctx, x):
         y = _special.erfinv(x.data)
@@ -357,6 +389,24 @@ class Xlogy(Op):
             ga = sum_to_shape(grad * xlogy(nonzero.to(grad.dtype), b), a.shape)
         if ctx.needs_input_grad[1]:
             gb = sum_to_shape(grad * a / b, b.shape)
+        return ga, gb
+
+
+class LogAddExp(Op):
+    """log(exp(a) + exp(b)) without overflow (torch.logaddexp); gradients sigmoid(a - b) and
+    sigmoid(b - a)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with np.errstate(invalid="ignore"):
+            return np.logaddexp(a.data, b.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        ga = sum_to_shape(grad * (a - b).sigmoid(), a.shape) if ctx.needs_input_grad[0] else None
+        gb = sum_to_shape(grad * (b - a).sigmoid(), b.shape) if ctx.needs_input_grad[1] else None
         return ga, gb
 
 
@@ -423,6 +473,16 @@ def atan2(input, other, *, out=None) -> Tensor:
     return write_out(Atan2.apply(a, b), out, "atan2")
 
 
+def logaddexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """log(exp(input) + exp(other)), computed stably (torch.logaddexp)."""
+    for name, x in (("input", input), ("other", other)):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"logaddexp(): argument '{name}' must be Tensor, not "
+                            f"{type(x).__name__}")
+    a, b = _float_binary("logaddexp", input, other)
+    return write_out(LogAddExp.apply(a, b), out, "logaddexp")
+
+
 def xlogy(input, other, *, out=None) -> Tensor:
     """input * log(other), 0 where input == 0 (torch.xlogy)."""
     a, b = _float_binary("xlogy", input, other)
@@ -436,7 +496,7 @@ def xlogy(input, other, *, out=None) -> Tensor:
 __all__ = ["exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin", "cos",
            "tan", "asin", "acos", "atan", "atan2", "arcsin", "arccos", "arctan", "arctan2",
            "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh",
-           "sigmoid", "logit", "erf", "erfc", "erfinv", "xlogy"]
+           "sigmoid", "logit", "erf", "erfc", "erfinv", "xlogy", "logaddexp"]
 arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
@@ -452,5 +512,7 @@ def _direct_sqrt(self, **kwargs):
 
 
 for _name in __all__:
+    if _name == "logaddexp":  # torch has no in-place logaddexp
+        continue
     METHODS[_name + "_"] = inplace(globals()[_name], _name + "_",
                                    _direct_sqrt if _name == "sqrt" else None)

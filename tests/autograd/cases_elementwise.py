@@ -105,6 +105,8 @@ CASES = [
     OpCase("erfc", lambda L, a: L.erfc(a * 2.5), [(2, 3)]),
     OpCase("erfinv", lambda L, a: L.erfinv(a), [(2, 3)], domain="unit"),
     OpCase("xlogy", lambda L, a, b: L.xlogy(a, b), [(2, 3), (3,)], domain=["any", "positive"]),
+    OpCase("logaddexp", lambda L, a, b: L.logaddexp(a * 3, b), [(2, 3), (3,)]),
+    OpCase("logaddexp-0d", lambda L, a, b: a.logaddexp(b), [(), (4,)]),
     OpCase("xlogy-scalar-other", lambda L, a: L.xlogy(a, 2.5), [(3,)]),
     # ---------------------------------------------------------------- activations
     OpCase("relu-0d", lambda L, a: L.relu(a), [()], domain="nonzero"),
