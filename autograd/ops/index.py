@@ -18,7 +18,7 @@ from .. import grad_mode
 from ..tensor import Tensor
 from ._base import Op, const, norm_dim, to_tensor
 from .elementwise import _alias, _inplace, where
-from .shape import _accepts_axis, expand, movedim, reshape, sum_to_shape, tril, triu
+from .shape import _accepts_axis, clone, expand, movedim, reshape, sum_to_shape, tril, triu
 
 _INDEX_TYPES = "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables " \
                "are valid indices"
@@ -909,16 +909,10 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *,
          stable: bool = False) -> SortResult:
     """(values, indices) sorted along ``dim``; values carry the gradient (torch.sort)."""
     if input.data.ndim == 0:
-        return SortResult(clone_of(input), const(np.zeros((), np.int64)))
+        return SortResult(clone(input), const(np.zeros((), np.int64)))
     d = norm_dim(dim, input.data.ndim, "sort")
     idx = _argsort(input.data, d, descending).astype(np.int64)
     return SortResult(Gather.apply(input, d, idx), const(idx))
-
-
-def clone_of(input: Tensor) -> Tensor:
-    from .shape import clone
-
-    return clone(input)
 
 
 def msort(input: Tensor) -> Tensor:
@@ -932,7 +926,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
     if input.data.ndim == 0:
         if k not in (0, 1):
             raise RuntimeError("topk(): selected index k out of range")
-        return TopkResult(clone_of(input), const(np.zeros((), np.int64)))
+        return TopkResult(clone(input), const(np.zeros((), np.int64)))
     d = norm_dim(dim, input.data.ndim, "topk")
     n = input.data.shape[d]
     if not 0 <= k <= n:
@@ -950,7 +944,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Kth
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     if nd == 0:
-        return KthvalueResult(clone_of(input), const(np.zeros((), np.int64)))
+        return KthvalueResult(clone(input), const(np.zeros((), np.int64)))
     idx = np.take(_argsort(input.data, d, False), [k - 1], axis=d).astype(np.int64)
     values = Gather.apply(input, d, idx)
     if not keepdim:

@@ -42,6 +42,8 @@ def sum_to_shape(x: Tensor, shape: tuple) -> Tensor:
 
 
 class Expand(Op):
+    """Broadcast to a larger shape (a read-only view); its adjoint is SumToShape."""
+
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x.data.shape
@@ -90,14 +92,18 @@ def expand(input: Tensor, *size) -> Tensor:
 
 
 def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    """expand to ``other``'s shape (torch.Tensor.expand_as)."""
     return expand(input, other.shape)
 
 
 def broadcast_to(input: Tensor, shape) -> Tensor:
+    """expand to ``shape`` (torch.broadcast_to)."""
     return expand(input, tuple(shape))
 
 
 class Reshape(Op):
+    """The same elements in a new shape; its own adjoint (reshaped back)."""
+
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x.data.shape
@@ -153,10 +159,13 @@ def view(input: Tensor, *shape) -> Tensor:
 
 
 def view_as(input: Tensor, other: Tensor) -> Tensor:
+    """reshape to ``other``'s shape (torch.Tensor.view_as)."""
     return reshape(input, other.shape)
 
 
 class Permute(Op):
+    """Reorder dimensions; the adjoint applies the inverse permutation."""
+
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
@@ -234,6 +243,8 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 
 class Clone(Op):
+    """A copy; the gradient passes through unchanged."""
+
     @staticmethod
     def forward(ctx, x):
         return x.data.copy()
@@ -589,6 +600,8 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
 
 # ---------------------------------------------------------------- reordering
 class Flip(Op):
+    """Reverse along ``dims`` (a copy, as in torch); its own adjoint."""
+
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
@@ -627,6 +640,8 @@ def flipud(input: Tensor) -> Tensor:
 
 
 class Roll(Op):
+    """Circular shift; the adjoint shifts back."""
+
     @staticmethod
     def forward(ctx, x, shifts, dims):
         ctx.shifts, ctx.dims = shifts, dims
