@@ -86,9 +86,16 @@ class NodeRecord:
         return None
 
     def where(self) -> str:
-        """``file:line in function`` plus the source line, for messages."""
+        """``file:line in function`` plus the source line, for messages; when the op was made
+        inside a layer (nn/), that layer's line follows."""
         frame = self.user_frame
-        return format_frame(frame) if frame is not None else "<unknown location>"
+        if frame is None:
+            return "<unknown location>"
+        text = format_frame(frame)
+        inner = self.call_site
+        if inner is not None and inner != frame:
+            text += "\n  inside " + format_frame(inner).replace("\n", "\n  ")
+        return text
 
     def site(self) -> str:
         """``file:line`` of the user's line (short form, for tables and drawings)."""

@@ -147,3 +147,32 @@ def test_masked_fill_trap_is_explained_too():
     with pytest.raises(debug.AnomalyError, match="`where` trap"):
         with torch.detect_anomaly():
             x.log().masked_fill(x == 0, 0.0).sum().backward()
+
+
+def test_a_transformer_with_minus_inf_masks_is_not_an_anomaly():
+    import nn
+
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(8, 2, 16, batch_first=True)
+    causal = torch.triu(torch.full((4, 4), float("-inf")), diagonal=1)
+    padding = torch.tensor([[False, False, False, False], [False, False, True, True]])
+    x = torch.randn(2, 4, 8, requires_grad=True)
+    with torch.detect_anomaly():
+        layer(x, src_mask=causal, src_key_padding_mask=padding).sum().backward()
+    assert x.grad is not None and bool(torch.isfinite(x.grad).all())
+
+
+def test_ops_made_inside_a_layer_name_the_users_line_and_the_layers_line():
+    import nn
+
+    lin = nn.Linear(2, 2)
+    with torch.no_grad():
+        lin.weight.fill_(float("nan"))
+    x = torch.ones(1, 2, requires_grad=True)
+    with pytest.raises(debug.AnomalyError) as info:
+        with torch.detect_anomaly():
+            lin(x).sum()  # user line
+    msg = str(info.value)
+    assert "lin(x).sum()  # user line" in msg
+    assert "leaf tensor that already contains nan" in msg
+    assert "inside nn/" in msg  # the line in the library that made the op
