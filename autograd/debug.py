@@ -189,6 +189,8 @@ def check_gradients(model, loss_fn, *inputs, target=None, eps: float = 1e-7,
         raise ValueError("check_gradients: the model has no parameters that require grad")
     xs = tuple(_to_double(x) for x in inputs)
     tgt = _to_double(target)
+    if hasattr(loss_fn, "named_parameters") and hasattr(loss_fn, "double"):
+        loss_fn = copy.deepcopy(loss_fn).double()  # e.g. class weights of a loss module
     rng_state = _random.get_rng_state()
 
     def loss_value() -> Tensor:

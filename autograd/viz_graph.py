@@ -193,7 +193,7 @@ def _infer(order, roots) -> _Facts:
             if isinstance(item, Tensor) and item.grad_fn is not None:
                 facts.learn((id(item.grad_fn), item._output_nr), item.data)
         input_meta = getattr(node, "_input_meta", None)
-        shapes = node.__dict__.get("shapes")
+        shapes = getattr(node, "__dict__", {}).get("shapes")
         in_shape = _recorded_input_shape(node)
         first = node._edges[0] if node._edges else None
         if in_shape is not None and first is not None and not isinstance(first[0], Tensor):
@@ -270,7 +270,7 @@ def _propagate_elementwise_shapes(order, facts: _Facts) -> None:
             key = (id(node), 0)
             edges = [e for e in node._edges if e is not None]
             if key not in facts.shape:
-                shapes = node.__dict__.get("shapes")
+                shapes = getattr(node, "__dict__", {}).get("shapes")
                 known = [shape_of(e) for e in edges]
                 if isinstance(shapes, tuple) and all(isinstance(s, tuple) for s in shapes):
                     known = list(shapes)
@@ -293,7 +293,7 @@ def _propagate_elementwise_shapes(order, facts: _Facts) -> None:
 
 def _recorded_input_shape(node):
     """Single-input ops (reductions, reshapes) keep their input's shape on ctx for backward."""
-    d = node.__dict__
+    d = getattr(node, "__dict__", {})
     for name in ("in_shape", "input_shape", "x_shape", "orig_shape", "shape"):
         value = d.get(name)
         if isinstance(value, tuple) and all(isinstance(v, (int, np.integer)) for v in value):

@@ -232,3 +232,14 @@ def test_audit_of_a_cnn_reports_relu_pool_ties_as_kinks_not_bugs():
     assert len(report.rows) >= 8
     assert all(r.status in ("fine", "look closer") or r.status.startswith("kink")
                for r in report.rows)
+
+
+def test_check_gradients_on_an_nn_model_with_a_weighted_loss_module(data):
+    x, _ = data
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Dropout(0.3), nn.Linear(8, 3))
+    loss_fn = nn.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0, 0.5]))
+    report = debug.check_gradients(model, loss_fn, x, target=torch.tensor([0, 1, 2, 0, 1, 2]))
+    assert report.verdict == "fine", str(report)
+    assert [p.name for p in report.parameters] == ["0.weight", "0.bias", "3.weight", "3.bias"]
+    assert loss_fn.weight.dtype == np.float32 and model[0].weight.dtype == np.float32
