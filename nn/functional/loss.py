@@ -243,7 +243,10 @@ def _weighted_reduce(loss: Tensor, target_weight: Tensor, reduction: str) -> Ten
         return loss
     if reduction == "sum":
         return loss.sum()
-    return loss.sum() / target_weight.sum()
+    total = target_weight.sum()
+    empty = total == 0
+    # nothing counted (all targets ignored): the mean is nan but, as in torch, the gradient is 0
+    return autograd.where(empty, float("nan"), loss.sum() / autograd.where(empty, 1.0, total))
 
 
 def _pick(input: Tensor, target: Tensor, weight: Tensor | None,
@@ -285,6 +288,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     classes = input.shape[class_dim]
     _class_weight("cross_entropy", weight, classes)
     if tuple(target.shape) == tuple(input.shape) and target.dtype.kind == "f":
+        if ignore_index >= 0:
+            raise RuntimeError(f"cross_entropy: ignore_index is not supported for floating point "
+                               f"target (class probabilities); got ignore_index={ignore_index}")
         return _cross_entropy_probabilities(log_softmax(input, class_dim), target, weight,
                                             reduction, label_smoothing, class_dim)
     if tuple(target.shape) == tuple(input.shape) and target.dtype.kind in "iu" \

@@ -188,9 +188,20 @@ def test_bce_clamps_log_at_minus_100_like_torch():
     assert float(ours[0]) == 100.0
 
 
-def test_nll_loss_all_ignored_mean_is_nan_like_torch():
-    out = F.nll_loss(autograd.randn(3, 4), autograd.tensor([-100, -100, -100]))
-    assert np.isnan(float(out))
+def test_all_ignored_mean_is_nan_with_zero_gradient_like_torch():
+    x = autograd.randn(3, 4, requires_grad=True)
+    out = F.nll_loss(x, autograd.tensor([-100, -100, -100]))
+    out.backward()
+    assert np.isnan(float(out)) and not np.any(x.grad.numpy())
+    x.grad = None
+    out = F.cross_entropy(x, autograd.tensor([1, 1, 1]), ignore_index=1, label_smoothing=0.2)
+    out.backward()
+    assert np.isnan(float(out)) and not np.any(x.grad.numpy())
+
+
+def test_probability_targets_refuse_ignore_index():
+    with pytest.raises(RuntimeError, match="ignore_index is not supported for floating point"):
+        F.cross_entropy(autograd.randn(3, 4), autograd.rand(3, 4), ignore_index=0)
 
 
 def test_cross_entropy_out_of_range_target_names_value_and_shapes():
