@@ -588,20 +588,6 @@ def _matmul(a, b):
     return matmul(a, b)
 
 
-_ACTIVATION_NAMES = ("relu", "relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish",
-                     "softplus", "softsign", "hardtanh", "hardsigmoid", "hardswish", "logsigmoid",
-                     "threshold", "prelu", "sigmoid", "tanh")
-
-
-def __getattr__(name: str):
-    # The activations live in activation.py; `elementwise.gelu` keeps working for callers that
-    # imported them from here before the split.
-    if name in _ACTIVATION_NAMES:
-        from . import activation
-        return getattr(activation, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide",
            "floor_divide", "remainder", "fmod", "neg", "negative", "pow", "rsub", "square",
            "reciprocal", "abs", "absolute", "sign", "sgn", "positive", "maximum", "minimum",
