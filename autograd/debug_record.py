@@ -421,14 +421,16 @@ def _check_backward(node, rec, grads, result) -> None:
         if out is not None and not out.finite:
             lines.append(f"Its forward output was not finite ({out.nonfinite_text()} of "
                          f"{int(np.prod(out.shape))} elements).")
-        trap = _where_trap(node)
-        if trap is not None and out is not None and not out.finite and not incoming_bad:
+        hidden = out is not None and not out.finite
+        trap = _where_trap(node, require_masked=hidden or not _zero_where_bad(grads, g))
+        if trap is not None and not incoming_bad:
+            cause = ("discarded those values in the forward pass" if hidden else
+                     "did not select these elements")
             lines.append(
                 f"This is the `where` trap: the torch.where (or masked_fill) at {trap.site()} "
-                f"discarded those values in the forward pass, but in backward it sends a "
-                f"gradient of exactly 0 to the untaken branch, and {node.name()} turns 0 into "
-                f"{kind} (0 * inf or 0 / 0), "
-                f"which flows on to the inputs.")
+                f"{cause}, but in backward it sends a gradient of exactly 0 to the untaken "
+                f"branch, and {node.name()} turns 0 into {kind} (0 * inf or 0 / 0: its local "
+                f"derivative there is infinite or undefined), which flows on to the inputs.")
             lines.append(
                 "Fix: make the untaken branch safe before the op, e.g. "
                 "`x_safe = torch.where(cond, x, torch.ones_like(x))` and then "
@@ -439,8 +441,18 @@ def _check_backward(node, rec, grads, result) -> None:
         raise AnomalyError("\n".join(lines))
 
 
-def _where_trap(node) -> NodeRecord | None:
-    """A downstream where() that hid non-finite values coming from ``node``'s lineage."""
+def _zero_where_bad(grads, g) -> bool:
+    """Whether the gradient that arrived is exactly 0 wherever the returned one is not finite
+    (same shapes only): the signature of a masked-out branch."""
+    if len(grads) != 1 or not isinstance(grads[0], Tensor) or grads[0].shape != g.shape:
+        return False
+    bad = ~np.isfinite(g.data)
+    return bool(bad.any() and np.all(grads[0].data[bad] == 0))
+
+
+def _where_trap(node, require_masked: bool = True) -> NodeRecord | None:
+    """A downstream where() that hid non-finite values coming from ``node``'s lineage (or any
+    downstream where(), with ``require_masked=False``)."""
     rec = record_of(node)
     seen = set()
     frontier = [rec] if rec is not None else []
@@ -454,7 +466,7 @@ def _where_trap(node) -> NodeRecord | None:
             if crec is None or id(crec) in seen:
                 continue
             seen.add(id(crec))
-            if crec.masked:
+            if crec.masked or (not require_masked and crec.op.startswith("Where")):
                 return crec
             frontier.append(crec)
     return None

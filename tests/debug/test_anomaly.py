@@ -176,3 +176,13 @@ def test_ops_made_inside_a_layer_name_the_users_line_and_the_layers_line():
     assert "lin(x).sum()  # user line" in msg
     assert "leaf tensor that already contains nan" in msg
     assert "inside nn/" in msg  # the line in the library that made the op
+
+
+def test_where_trap_with_an_infinite_slope_but_finite_value():
+    # sqrt(0) = 0 is fine, but its slope is infinite: 0 * inf = nan through the untaken branch
+    x = torch.tensor([0.0, 4.0], requires_grad=True)
+    with pytest.raises(debug.AnomalyError) as info:
+        with torch.detect_anomaly():
+            torch.where(x > 0, x.sqrt(), torch.zeros_like(x)).sum().backward()
+    msg = str(info.value)
+    assert "SqrtBackward0" in msg and "`where` trap" in msg and "did not select" in msg
