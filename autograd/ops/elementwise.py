@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import Tensor
-from ._base import Op, binary_operands, const, float_operand
+from ._base import Op, binary_operands, const, float_operand, quietly
 from ._support import alias, direct_write_ok, inplace, not_implemented, write_out
 from .shape import sum_to_shape
 
@@ -88,8 +88,7 @@ class Mul(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        with np.errstate(over="ignore", invalid="ignore"):  # inf * 0 in masked gradients
-            return _d(a) * _d(b)
+        return quietly(np.multiply, _d(a), _d(b))  # inf * 0 in masked gradients: no warning
 
     @staticmethod
     def backward(ctx, grad):
@@ -104,10 +103,8 @@ class Div(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out = np.true_divide(_d(a), _d(b))
         ctx.save_for_backward(a, b)
-        return out
+        return quietly(np.true_divide, _d(a), _d(b))
 
     @staticmethod
     def backward(ctx, grad):
@@ -124,8 +121,15 @@ class Remainder(Op):
     def forward(ctx, a, b, truncate):
         ctx.save_for_backward(a, b)
         ctx.truncate = truncate
+        ad, bd = _d(a), _d(b)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return (np.fmod if truncate else np.remainder)(_d(a), _d(b))
+            out = np.fmod(ad, bd)
+            if not truncate:
+                if out.dtype.kind == "f":  # torch's rule: a zero keeps fmod's sign
+                    out = np.where((out != 0) & ((bd < 0) != (out < 0)), out + bd, out)
+                else:
+                    out = np.remainder(ad, bd)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
