@@ -15,13 +15,17 @@ import shutil
 import subprocess
 import sys
 
-import graphviz
 import numpy as np
 
 from . import grad_mode
 from .debug_record import record
 from .tensor import Tensor
 from .viz_graph import GraphModel, VNode, build_graph, collapse_modules, summarise
+
+try:
+    import graphviz
+except ImportError:  # draw_graph needs it; print_graph and import autograd do not
+    graphviz = None
 
 __all__ = ["draw_graph", "draw_model", "print_graph", "GraphDrawing", "record",
            "renderer_available"]
@@ -57,7 +61,7 @@ def renderer_available() -> str | None:
     return "graphviz-pure" if _find_fallback() else None
 
 
-class GraphDrawing(graphviz.Digraph):
+class GraphDrawing(graphviz.Digraph if graphviz is not None else object):
     """A graphviz.Digraph that also keeps the drawn model (``.graph_model``) and renders through
     the ``graphviz-pure`` program when the Graphviz ``dot`` executable is missing."""
 
@@ -291,6 +295,9 @@ def draw_graph(*outputs: Tensor, params=None, show_values: bool = False,
     ``collapse='module'``: one box per module (needs ops recorded under ``record(model)``).
     ``max_nodes``: above it, repeated blocks (RNN steps, layers) are summarised.
     """
+    if graphviz is None:
+        raise ImportError("draw_graph needs the graphviz Python package: pip install graphviz "
+                          "(print_graph(...) prints the graph as text without it)")
     if style not in ("backward", "forward"):
         raise ValueError(f"draw_graph: style must be 'backward' or 'forward', got {style!r}")
     if rankdir is None:

@@ -491,6 +491,8 @@ def collapse_modules(model: GraphModel, depth: int) -> GraphModel:
             group_of[n.id] = path
             groups[path].append(n)
     if not groups:
+        model.notes.append("collapse: no module scopes known (run the forward under "
+                           "record(model), or pass params=model)")
         return model
     out = GraphModel(scope_classes=model.scope_classes, notes=list(model.notes))
     box_id = {}

@@ -71,3 +71,17 @@ def test_without_any_renderer_one_clear_error_says_how_to_install(monkeypatch, t
     assert "digraph" in g.source  # the DOT text is still there
     with open(tmp_path / "out.txt", "w") as f:
         assert "TanhBackward0" in torch.print_graph(loss, file=f)
+
+
+def test_without_the_graphviz_package_print_graph_still_works(monkeypatch):
+    monkeypatch.setattr(viz, "graphviz", None)
+    loss, params = small_graph()
+    with pytest.raises(ImportError, match="pip install graphviz"):
+        torch.draw_graph(loss)
+    assert "w [parameter]" in torch.print_graph(loss, params=params)
+
+
+def test_collapse_without_module_scopes_says_why():
+    loss, _ = small_graph()
+    g = torch.draw_graph(loss, collapse="module")
+    assert "no module scopes" in g.source
