@@ -99,6 +99,9 @@ class MultiheadAttention(Module):
         """Returns (attn_output, attn_weights); weights are None when need_weights=False."""
         self._check_inputs(query, key, value)
         batched = query.ndim == 3
+        # torch's fused inference kernel uses a plain softmax, so a query row whose keys are all
+        # masked gives nan there even without weights; compute as it does when it would run
+        plain_softmax = not need_weights and self._torch_would_fuse(query, key, value)
         if self.batch_first and batched:
             # keep identities (self-attention projects q, k, v with one matmul)
             if key is value:
@@ -113,11 +116,25 @@ class MultiheadAttention(Module):
             query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight,
             self.in_proj_bias, self.bias_k, self.bias_v, self.add_zero_attn, self.dropout,
             self.out_proj.weight, self.out_proj.bias, training=self.training,
-            key_padding_mask=key_padding_mask, need_weights=need_weights, attn_mask=attn_mask,
+            key_padding_mask=key_padding_mask, need_weights=need_weights or plain_softmax,
+            attn_mask=attn_mask,
             use_separate_proj_weight=not self._qkv_same_embed_dim,
             q_proj_weight=self.q_proj_weight, k_proj_weight=self.k_proj_weight,
             v_proj_weight=self.v_proj_weight, average_attn_weights=average_attn_weights,
             is_causal=is_causal)
         if self.batch_first and batched:
             output = output.transpose(1, 0)
-        return output, weights
+        return output, (weights if need_weights else None)
+
+    def _torch_would_fuse(self, query: Tensor, key: Tensor, value: Tensor) -> bool:
+        """Whether torch takes its fused inference path (torch's own list of conditions)."""
+        if self.training or query.ndim != 3 or not (query is key and key is value):
+            return False
+        if not self.batch_first or self.num_heads % 2 or self.bias_k is not None \
+                or self.add_zero_attn or not self._qkv_same_embed_dim \
+                or self.in_proj_bias is None or query.dtype != self.in_proj_weight.dtype:
+            return False
+        tensors = (query, self.in_proj_weight, self.in_proj_bias, self.out_proj.weight,
+                   self.out_proj.bias)
+        return not (autograd.is_grad_enabled()
+                    and any(t is not None and t.requires_grad for t in tensors))

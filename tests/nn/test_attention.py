@@ -252,3 +252,24 @@ def test_functional_forward_with_static_keys_matches_torch():
     tout, tweights = run(torch, theirs, torch.tensor)
     close(out, tout)
     close(weights, tweights)
+
+
+def test_inference_fully_masked_row_follows_torch_fused_path():
+    torch = need_torch()
+    ours, theirs = _mha(torch, 8, 2, batch_first=True)
+    ours.eval()
+    theirs.eval()
+    x = _randn(2, 4, 8)
+    padding = np.array([[False, False, True, True], [True] * 4])
+    for ctx_ours, ctx_theirs in ((autograd.no_grad, torch.no_grad),
+                                 (autograd.enable_grad, torch.enable_grad)):
+        with ctx_ours():
+            xo = autograd.tensor(x)
+            out, weights = ours(xo, xo, xo, key_padding_mask=autograd.tensor(padding),
+                                need_weights=False)
+        with ctx_theirs():
+            xt = torch.tensor(x)
+            tout, tweights = theirs(xt, xt, xt, key_padding_mask=torch.tensor(padding),
+                                    need_weights=False)
+        assert weights is None and tweights is None
+        close(out, tout)

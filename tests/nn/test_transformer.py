@@ -167,3 +167,19 @@ def test_errors_like_torch():
         model(autograd.randn(5, 2, 8), autograd.randn(3, 2, 6))
     with pytest.raises(RuntimeError, match="activation should be relu/gelu, not tanh"):
         nn.TransformerEncoderLayer(8, 2, activation="tanh")
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_eval_fully_masked_sequence_like_torch(batch_first):
+    torch = need_torch()
+    ours, theirs = _build(torch, "TransformerEncoderLayer", 8, 2, 16, 0.0,
+                          batch_first=batch_first)
+    ours.eval()
+    theirs.eval()
+    x = _randn(2, 4, 8) if batch_first else _randn(4, 2, 8)
+    padding = np.array([[False, False, True, True], [True] * 4])
+    with autograd.no_grad():
+        out = ours(autograd.tensor(x), src_key_padding_mask=autograd.tensor(padding))
+    with torch.no_grad():
+        tout = theirs(torch.tensor(x), src_key_padding_mask=torch.tensor(padding))
+    close(out, tout)
