@@ -433,7 +433,7 @@ def _tensor_list(tensors, op: str) -> list:
     return tensors
 
 
-def cat(tensors, dim: int = 0, *, out=None) -> Tensor:
+def cat(tensors, dim: int = 0) -> Tensor:
     """Concatenate tensors along an existing dimension (torch.cat / concat / concatenate).
 
     Dtypes are promoted like torch; 1-D empty tensors are skipped (torch's legacy rule).
@@ -470,7 +470,7 @@ def cat(tensors, dim: int = 0, *, out=None) -> Tensor:
     return Cat.apply(d, skip, *parts)
 
 
-def stack(tensors, dim: int = 0, *, out=None) -> Tensor:
+def stack(tensors, dim: int = 0) -> Tensor:
     """Join equally shaped tensors along a new dimension (torch.stack)."""
     tensors = _tensor_list(tensors, "stack")
     if not tensors:
@@ -484,26 +484,26 @@ def stack(tensors, dim: int = 0, *, out=None) -> Tensor:
     return cat([unsqueeze(t, d) for t in tensors], d)
 
 
-def hstack(tensors, *, out=None) -> Tensor:
+def hstack(tensors) -> Tensor:
     """Concatenate column-wise: along dim 0 for 1-D tensors, else dim 1 (torch.hstack)."""
     ts = atleast_1d(*_tensor_list(tensors, "hstack"))
     ts = ts if isinstance(ts, tuple) else (ts,)
     return cat(ts, 0 if all(t.data.ndim == 1 for t in ts) else 1)
 
 
-def vstack(tensors, *, out=None) -> Tensor:
+def vstack(tensors) -> Tensor:
     """Concatenate row-wise after atleast_2d (torch.vstack / row_stack)."""
     ts = atleast_2d(*_tensor_list(tensors, "vstack"))
     return cat(ts if isinstance(ts, tuple) else (ts,), 0)
 
 
-def dstack(tensors, *, out=None) -> Tensor:
+def dstack(tensors) -> Tensor:
     """Concatenate depth-wise (dim 2) after atleast_3d (torch.dstack)."""
     ts = atleast_3d(*_tensor_list(tensors, "dstack"))
     return cat(ts if isinstance(ts, tuple) else (ts,), 2)
 
 
-def column_stack(tensors, *, out=None) -> Tensor:
+def column_stack(tensors) -> Tensor:
     """1-D tensors become columns, then concatenated along dim 1 (torch.column_stack)."""
     ts = [reshape(t, (-1, 1)) if t.data.ndim <= 1 else t
           for t in _tensor_list(tensors, "column_stack")]
@@ -1170,6 +1170,33 @@ def _accepts_axis(fn):
 
     return wrapper
 
+
+def _writes_out(fn):
+    """Accept torch's ``out=``: the result is written into that tensor, which is returned."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, out: Tensor | None = None, **kwargs):
+        result = fn(*args, **kwargs)
+        if out is None:
+            return result
+        from .. import grad_mode
+
+        if grad_mode.STATE.enabled and (result.requires_grad or out.requires_grad):
+            raise RuntimeError(f"{fn.__name__}(): functions with out=... arguments don't support "
+                               f"automatic differentiation, but one of the arguments requires "
+                               f"grad.")
+        if out.dtype != result.dtype:
+            raise RuntimeError(f"{fn.__name__}(): Expected out tensor to have dtype "
+                               f"{result.dtype}, but got {out.dtype} instead")
+        out.data = np.array(result.data)
+        out._version += 1
+        return out
+
+    return wrapper
+
+
+for _name in ("cat", "stack", "hstack", "vstack", "dstack", "column_stack"):
+    globals()[_name] = _writes_out(globals()[_name])
 
 for _name in ("unflatten", "cat", "stack", "chunk", "tensor_split", "unbind", "narrow", "select",
               "unsqueeze", "squeeze", "repeat_interleave"):

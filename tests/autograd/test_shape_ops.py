@@ -365,3 +365,14 @@ def test_scatter_reduce_with_ties_and_zeros_matches_torch(reduce, include_self):
             grads.append((out.detach().numpy(), xt.grad.numpy(), st.grad.numpy()))
         for ours, theirs in zip(grads[1], grads[0]):
             np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_cat_and_stack_write_into_out():
+    out = autograd.empty(0)
+    res = autograd.cat([autograd.ones(2), autograd.zeros(1)], out=out)
+    assert res is out and out.tolist() == [1.0, 1.0, 0.0]
+    assert autograd.stack([autograd.ones(2)], out=out) is out and out.shape == (1, 2)
+    with pytest.raises(RuntimeError, match="dtype"):
+        autograd.cat([autograd.ones(2)], out=autograd.empty(0, dtype=autograd.int64))
+    with pytest.raises(RuntimeError, match="automatic differentiation"):
+        autograd.cat([autograd.ones(2, requires_grad=True)], out=out)
