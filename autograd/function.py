@@ -55,6 +55,18 @@ class AccumulateGrad:
         return "<AccumulateGrad>"
 
 
+class _NeedsInputGrad:
+    """``ctx.needs_input_grad``: one bool per forward argument, made from the node's edges on
+    first use (a backward reads it; making it for every recorded op would cost them all)."""
+
+    def __get__(self, ctx, owner=None):
+        if ctx is None:
+            return self
+        needs = tuple([e is not None for e in ctx._edges])
+        ctx.__dict__["needs_input_grad"] = needs
+        return needs
+
+
 class Function:
     """Base class of every differentiable op (torch.autograd.Function).
 
@@ -88,7 +100,7 @@ class Function:
     _non_differentiable = ()
     _pre_hooks = None
     _retained = None
-    needs_input_grad = ()
+    needs_input_grad = _NeedsInputGrad()
     materialize_grads = True
     # True while the forward of a call that will be recorded runs: only then is saving needed
     _recording = False
@@ -211,8 +223,9 @@ class Function:
         if _STATE.enabled:
             for a in args:
                 if isinstance(a, Tensor) and a.requires_grad:
-                    edges = _edges_of(args)
-                    ctx._edges, ctx.needs_input_grad = edges
+                    edges = ctx._edges = tuple([
+                        ((t.grad_fn, t._output_nr) if t.grad_fn is not None else (t, 0))
+                        if isinstance(t, Tensor) and t.requires_grad else None for t in args])
                     ctx._recording = True
                     break
         if cls._builtin:
@@ -276,14 +289,6 @@ class Function:
 
     def _free_extra(self) -> None:
         """Ops that stash arrays on ctx beyond saved tensors drop them here."""
-
-
-def _edges_of(args) -> tuple:
-    """(edges, needs_input_grad) of a recorded call: ``(node, output_nr)`` for a non-leaf
-    argument that requires grad, ``(leaf, 0)`` for a leaf, None for anything else."""
-    edges = tuple([((a.grad_fn, a._output_nr) if a.grad_fn is not None else (a, 0))
-                   if isinstance(a, Tensor) and a.requires_grad else None for a in args])
-    return edges, tuple([e is not None for e in edges])
 
 
 def _wrap_outputs(ctx, outs, record: bool):
