@@ -70,30 +70,38 @@ def _match_target(op: str, input: Tensor, target: Tensor) -> None:
         f"broadcasting. Please ensure they have the same size.", stacklevel=3)
 
 
+def _elementwise_weight(op: str, loss: Tensor, weight: Tensor | None, input: Tensor) -> Tensor:
+    """Multiply by an elementwise ``weight``, which must have the input's shape (as in torch)."""
+    if weight is None:
+        return loss
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError(f"{op}: Weights and input must have the same size (weight "
+                         f"{tuple(weight.shape)}, input {tuple(input.shape)}).")
+    return loss * weight
+
+
 # ---------------------------------------------------------------- regression
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
              reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
-    """(input - target)^2 (torch.nn.functional.mse_loss)."""
+    """(input - target)^2, optionally weighted elementwise (torch.nn.functional.mse_loss)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     _match_target("mse_loss", input, target)
     diff = input - target
-    loss = diff * diff
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    loss = _elementwise_weight("mse_loss", diff * diff, weight, input)
+    # torch's weighted mean divides by the total weight
+    return _reduce(loss, reduction) if weight is None else _weighted_reduce(loss, weight, reduction)
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
-    """|input - target| (torch.nn.functional.l1_loss)."""
+    """|input - target|, optionally weighted elementwise (torch.nn.functional.l1_loss)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     _match_target("l1_loss", input, target)
-    loss = (input - target).abs()
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    loss = _elementwise_weight("l1_loss", (input - target).abs(), weight, input)
+    # torch's weighted mean divides by the total weight
+    return _reduce(loss, reduction) if weight is None else _weighted_reduce(loss, weight, reduction)
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
@@ -115,16 +123,14 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
                weight: Tensor | None = None) -> Tensor:
     """0.5 d^2 where |d| < delta, delta (|d| - 0.5 delta) elsewhere
-    (torch.nn.functional.huber_loss)."""
+    (torch.nn.functional.huber_loss); a weighted 'mean' is the plain mean of weighted terms."""
     _check_reduction(reduction)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     _match_target("huber_loss", input, target)
     diff = (input - target).abs()
     loss = autograd.where(diff < delta, diff * diff * 0.5, (diff - 0.5 * delta) * delta)
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    return _reduce(_elementwise_weight("huber_loss", loss, weight, input), reduction)
 
 
 # ---------------------------------------------------------------- binary classification
@@ -352,9 +358,7 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
     if log_target:
         loss = target.exp() * (target - input)
     else:
-        positive = target > 0
-        safe = autograd.where(positive, target, 1.0)
-        loss = autograd.where(positive, target * safe.log(), 0.0) - target * input
+        loss = autograd.xlogy(target, target) - target * input
     if reduction == "batchmean":
         total = loss.sum()
         return total / input.shape[0] if input.dim() > 0 else total

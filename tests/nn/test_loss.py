@@ -251,6 +251,18 @@ def test_bce_shape_and_range_errors():
         F.binary_cross_entropy_with_logits(autograd.randn(3), autograd.rand(3, 1))
 
 
+def test_elementwise_loss_weights_must_match_the_input():
+    torch = need_torch()
+    x, y, w = _f32(3, 2), _f32(3, 2), _f32(3, 2, low=0.5, high=2)
+    for name in ("mse_loss", "l1_loss", "huber_loss"):
+        ours = getattr(F, name)(autograd.tensor(x), autograd.tensor(y), weight=autograd.tensor(w))
+        theirs = getattr(torch.nn.functional, name)(torch.tensor(x), torch.tensor(y),
+                                                    weight=torch.tensor(w))
+        close(ours, theirs)
+        with pytest.raises(ValueError, match="Weights and input must have the same size"):
+            getattr(F, name)(autograd.tensor(x), autograd.tensor(y), weight=autograd.ones(2))
+
+
 def test_mse_broadcast_warns_like_torch():
     with pytest.warns(UserWarning, match="different to the input size"):
         F.mse_loss(autograd.randn(3), autograd.randn(4, 1))
