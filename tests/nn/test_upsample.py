@@ -73,7 +73,9 @@ def test_upsample_modules_match_torch():
                          (nn.UpsamplingNearest2d(scale_factor=3),
                           torch.nn.UpsamplingNearest2d(scale_factor=3)),
                          (nn.UpsamplingBilinear2d(size=(5, 5)),
-                          torch.nn.UpsamplingBilinear2d(size=(5, 5)))]:
+                          torch.nn.UpsamplingBilinear2d(size=(5, 5))),
+                         (nn.Upsample(scale_factor=(2, 3), mode="nearest-exact"),
+                          torch.nn.Upsample(scale_factor=(2, 3), mode="nearest-exact"))]:
         _check(torch, ours, theirs, (1, 2, 3, 4))
         assert repr(ours) == repr(theirs)
 
