@@ -562,8 +562,7 @@ def _direct_binary(ufunc):
             od = other.data if alpha == 1 else np.multiply(other.data, alpha)
         else:
             od = other * alpha
-        with np.errstate(over="ignore", invalid="ignore"):
-            ufunc(self.data, od, out=self.data)
+        quietly(ufunc, self.data, od, self.data)
         return True
 
     return direct
@@ -573,8 +572,7 @@ def _direct_product(ufunc):
     def direct(self, other, **kwargs):
         if kwargs.get("rounding_mode") is not None or not direct_write_ok(self, other):
             return False
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            ufunc(self.data, _operand(other), out=self.data)
+        quietly(ufunc, self.data, _operand(other), self.data)
         return True
 
     return direct

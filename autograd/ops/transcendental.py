@@ -13,7 +13,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from . import _special
-from ._base import Op, const, float_operand
+from ._base import Op, const, float_operand, quietly
 from ._support import direct_write_ok, inplace, write_out
 from .elementwise import _float_binary, where
 from .shape import sum_to_shape
@@ -32,8 +32,7 @@ class Exp(Op):
 
     @staticmethod
     def forward(ctx, x):
-        with np.errstate(**_QUIET):
-            y = np.exp(x.data)
+        y = quietly(np.exp, x.data)
         ctx.save_for_backward(y)
         return y
 
@@ -48,8 +47,7 @@ class Exp2(Op):
 
     @staticmethod
     def forward(ctx, x):
-        with np.errstate(**_QUIET):
-            y = np.exp2(x.data)
+        y = quietly(np.exp2, x.data)
         ctx.save_for_backward(y)
         return y
 
@@ -64,8 +62,7 @@ class Expm1(Op):
 
     @staticmethod
     def forward(ctx, x):
-        with np.errstate(**_QUIET):
-            y = np.expm1(x.data)
+        y = quietly(np.expm1, x.data)
         ctx.save_for_backward(y)
         return y
 
@@ -82,8 +79,7 @@ class Log(Op):
     def forward(ctx, x, fn, scale, shift):
         ctx.save_for_backward(x)
         ctx.scale, ctx.shift = scale, shift
-        with np.errstate(**_QUIET):
-            return fn(x.data)
+        return quietly(fn, x.data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -99,8 +95,7 @@ class Sqrt(Op):
 
     @staticmethod
     def forward(ctx, x):
-        with np.errstate(**_QUIET):
-            y = np.sqrt(x.data)
+        y = quietly(np.sqrt, x.data)
         ctx.save_for_backward(y)
         return y
 
@@ -132,8 +127,7 @@ class Sin(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        with np.errstate(**_QUIET):
-            return np.sin(x.data)
+        return quietly(np.sin, x.data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -147,8 +141,7 @@ class Cos(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        with np.errstate(**_QUIET):
-            return np.cos(x.data)
+        return quietly(np.cos, x.data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -161,8 +154,7 @@ class Tan(Op):
 
     @staticmethod
     def forward(ctx, x):
-        with np.errstate(**_QUIET):
-            y = np.tan(x.data)
+        y = quietly(np.tan, x.data)
         ctx.save_for_backward(y)
         return y
 
@@ -179,8 +171,7 @@ class Asin(Op):
     def forward(ctx, x, negate):
         ctx.save_for_backward(x)
         ctx.negate = negate
-        with np.errstate(**_QUIET):
-            return (np.arccos if negate else np.arcsin)(x.data)
+        return quietly(np.arccos if negate else np.arcsin, x.data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -227,8 +218,7 @@ class Sinh(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        with np.errstate(**_QUIET):
-            return np.sinh(x.data)
+        return quietly(np.sinh, x.data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -242,8 +232,7 @@ class Cosh(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        with np.errstate(**_QUIET):
-            return np.cosh(x.data)
+        return quietly(np.cosh, x.data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -288,8 +277,7 @@ class Atanh(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        with np.errstate(**_QUIET):
-            return np.arctanh(x.data)
+        return quietly(np.arctanh, x.data)
 
     @staticmethod
     def backward(ctx, grad):
