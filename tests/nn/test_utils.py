@@ -1,6 +1,8 @@
 """nn.utils: gradient clipping and parameter/vector conversion, against PyTorch."""
 
+import contextlib
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -96,3 +98,52 @@ def test_parameters_to_vector_is_differentiable():
     a, b = nn.Parameter(autograd.ones(2)), nn.Parameter(autograd.ones(3))
     (parameters_to_vector([a, b]) * autograd.arange(5.0)).sum().backward()
     assert a.grad.tolist() == [0.0, 1.0] and b.grad.tolist() == [2.0, 3.0, 4.0]
+
+
+def _normed_pair(torch, kind, make):
+    ours, theirs = make(nn), make(torch.nn)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        getattr(nn.utils, kind)(ours)
+        getattr(torch.nn.utils, kind)(theirs)
+    return ours, theirs
+
+
+@pytest.mark.parametrize("kind", ["weight_norm", "spectral_norm"])
+@pytest.mark.parametrize("make", [lambda lib: lib.Linear(4, 3),
+                                  lambda lib: lib.Conv2d(2, 3, 3),
+                                  lambda lib: lib.ConvTranspose2d(2, 3, 3)],
+                         ids=["linear", "conv", "conv_transpose"])
+def test_weight_and_spectral_norm_match_torch(kind, make):
+    torch = need_torch()
+    from tests.nn.layer_check import module_parity, random_arrays
+
+    ours, theirs = _normed_pair(torch, kind, make)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    shape = (2, 4) if isinstance(ours, nn.Linear) else (2, 2, 5, 5)
+    for train in (True, True, False):  # two power iterations, then eval
+        module_parity(ours, theirs, random_arrays([shape]), train=train)
+        for name, buf in ours.named_buffers():
+            np.testing.assert_allclose(buf.numpy(), dict(theirs.named_buffers())[name].numpy(),
+                                       rtol=1e-4, atol=1e-6)
+        ours.zero_grad()
+        theirs.zero_grad()
+
+
+def test_remove_weight_and_spectral_norm_keep_the_effective_weight():
+    autograd.manual_seed(0)
+    for kind, remove in [("weight_norm", nn.utils.remove_weight_norm),
+                         ("spectral_norm", nn.utils.remove_spectral_norm)]:
+        layer = nn.Linear(4, 3)
+        with pytest.warns(FutureWarning) if kind == "weight_norm" else contextlib.nullcontext():
+            getattr(nn.utils, kind)(layer)
+        x = autograd.randn(2, 4)
+        layer.eval()
+        before = layer(x).detach().numpy()
+        remove(layer)
+        assert list(layer.state_dict()) == ["bias", "weight"]
+        assert isinstance(layer.weight, nn.Parameter) and not layer._forward_pre_hooks
+        np.testing.assert_allclose(layer(x).detach().numpy(), before, rtol=1e-5)
+        with pytest.raises(ValueError, match="not found"):
+            remove(layer)
