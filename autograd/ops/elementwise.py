@@ -114,6 +114,27 @@ class Div(Op):
         return ga, gb
 
 
+class RoundedDiv(Op):
+    """a / b rounded toward -inf ('floor') or toward zero ('trunc'); a step function, so both
+    gradients are zero, as in torch."""
+
+    @staticmethod
+    def forward(ctx, a, b, rounding_mode):
+        ctx.metas = tuple((x.shape, x.dtype) if isinstance(x, Tensor) else None for x in (a, b))
+        ad, bd = _d(a), _d(b)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if rounding_mode == "floor":
+                res = np.floor_divide(ad, bd)
+            else:
+                res = np.trunc(np.true_divide(ad, bd))
+        dtype = a.dtype if isinstance(a, Tensor) else b.dtype
+        return np.asarray(res).astype(dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (*(None if m is None else _zeros(*m) for m in ctx.metas), None)
+
+
 class Remainder(Op):
     """a - b * floor(a / b) (Python's %, torch.remainder), or with ``truncate`` C's fmod."""
 
@@ -252,14 +273,7 @@ def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
                          f"but found '{rounding_mode}'")
     a, b = binary_operands("div", input, other)
     _check_int_divisor(f"div_{rounding_mode}", a, b)
-    ad, bd = _d(a), _d(b)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if rounding_mode == "floor":
-            res = np.floor_divide(ad, bd)
-        else:
-            res = np.trunc(np.true_divide(ad, bd))
-    dt = a.dtype if isinstance(a, Tensor) else b.dtype
-    return write_out(const(np.asarray(res).astype(dt, copy=False)), out, "div")
+    return write_out(RoundedDiv.apply(a, b, rounding_mode), out, "div")
 
 
 def true_divide(input, other, *, out=None) -> Tensor:
