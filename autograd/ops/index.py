@@ -46,8 +46,8 @@ def _convert_one(i):
         if i.step is not None and int(i.step) <= 0:
             raise ValueError("step must be greater than zero")
         return i
-    if isinstance(i, (list, tuple)):
-        a = np.asarray([x.data if isinstance(x, Tensor) else x for x in i]) if i else \
+    if isinstance(i, (list, tuple, range)):
+        a = np.asarray([x.data if isinstance(x, Tensor) else x for x in i]) if len(i) else \
             np.zeros(0, np.int64)
         if a.dtype.kind not in "biu":
             raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors "
