@@ -147,3 +147,42 @@ def test_remove_weight_and_spectral_norm_keep_the_effective_weight():
         np.testing.assert_allclose(layer(x).detach().numpy(), before, rtol=1e-5)
         with pytest.raises(ValueError, match="not found"):
             remove(layer)
+
+
+def test_functional_call_swaps_parameters_and_restores_them():
+    torch = need_torch()
+    from nn.utils.stateless import functional_call
+
+    net = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    tnet = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    weights = {k: v.detach().numpy() for k, v in tnet.state_dict().items()}
+    original = net[0].weight
+    params = {k: autograd.tensor(v, requires_grad=True) for k, v in weights.items()}
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    out = functional_call(net, params, (autograd.tensor(x),))
+    np.testing.assert_allclose(out.detach().numpy(), tnet(torch.tensor(x)).detach().numpy(),
+                               rtol=1e-5, atol=1e-6)
+    out.sum().backward()
+    assert params["0.weight"].grad is not None and original.grad is None
+    assert net[0].weight is original and list(net.state_dict()) == list(weights)
+
+
+def test_functional_call_ties_weights_and_checks_strictly():
+    from nn.utils.stateless import functional_call
+
+    class Tied(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = nn.Linear(2, 2, bias=False)
+            self.b = nn.Linear(2, 2, bias=False)
+            self.b.weight = self.a.weight
+
+        def forward(self, x):
+            return self.b(self.a(x))
+
+    m = Tied()
+    out = functional_call(m, {"a.weight": autograd.eye(2)}, autograd.ones(1, 2))
+    assert out.tolist() == [[1.0, 1.0]]
+    with pytest.raises(RuntimeError, match=r"Unexpected key\(s\): 'c'.*\n.*Missing key\(s\): "
+                                           r"'a.weight', 'b.weight'"):
+        functional_call(m, {"c": autograd.ones(1)}, autograd.ones(1, 2), strict=True)
