@@ -145,6 +145,7 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Tensor], retain_g
     deps = _dependencies(root_nodes)
     needed = None if capture is None else _needed_nodes(root_nodes, deps, capture)
     ready = [r for r in dict.fromkeys(root_nodes) if deps[r] == 0]
+    owned: set = set()      # ids of gradient sums only this backward holds (pending, unrecorded)
 
     prev_mode = grad_mode.STATE.enabled
     grad_mode.STATE.enabled = create_graph
@@ -152,6 +153,8 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Tensor], retain_g
         while ready:
             node = ready.pop()
             grads = pending.pop(node, None)
+            if owned and grads is not None:
+                owned.discard(id(grads))     # leaves the engine's hands: no more in-place adds
             result = None
             if grads is not None:
                 if node._pre_hooks is not None or node._retained is not None:
@@ -187,12 +190,14 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Tensor], retain_g
                     if g is not None:
                         key = id(target)
                         prev = leaf_grads.get(key)
-                        leaf_grads[key] = (target, g if prev is None else prev[1] + g)
+                        leaf_grads[key] = (target, g if prev is None else
+                                           _accumulate(prev[1], g, owned, create_graph))
                     continue
                 if g is not None:
                     if target._n_outputs == 1:
                         prev = pending.get(target)
-                        pending[target] = g if prev is None else prev + g
+                        pending[target] = g if prev is None else \
+                            _accumulate(prev, g, owned, create_graph)
                     else:
                         _send(pending, target, edge[1], g)
                 n = deps[target] - 1
@@ -225,6 +230,22 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Tensor], retain_g
             continue
         _accumulate_leaf(leaf, g, create_graph)
     return None
+
+
+def _accumulate(prev: Tensor, g: Tensor, owned: set, create_graph: bool) -> Tensor:
+    """prev + g. The first sum is a new tensor that nothing else references, so (when the
+    backward is not recorded) later gradients are added into it in place: one allocation for a
+    weight that receives a gradient at each of 50 time steps, not 49."""
+    if create_graph:
+        return prev + g
+    pd, gd = prev.data, g.data
+    if id(prev) in owned and pd.shape == gd.shape and pd.dtype == gd.dtype:
+        np.add(pd, gd, out=pd)
+        return prev
+    total = prev + g
+    if total.data.flags.writeable and total.data.base is None:
+        owned.add(id(total))
+    return total
 
 
 def _send(pending: dict, node, nr: int, g: Tensor) -> None:
