@@ -120,49 +120,33 @@ def _prepare(shape: tuple, idx, op: str = "index"):
     except ValueError:
         raise IndexError("shape mismatch: indexing tensors could not be broadcast together with "
                          "shapes " + ", ".join(str(list(a)) for a in arrays)) from None
-    return tuple(items), _torch_position(items, block)
+    return tuple(items), _torch_position(items, block, nd - used)
 
 
-def _torch_position(items, block: int):
+def _torch_position(items, block: int, ellipsis_dims: int):
     is_int = [isinstance(i, int) and not isinstance(i, bool) for i in items]
     is_arr = [isinstance(i, np.ndarray) for i in items]
     numpy_adv = [k for k in range(len(items)) if is_arr[k] or is_int[k]]
     if numpy_adv[-1] - numpy_adv[0] + 1 == len(numpy_adv):
         return None  # numpy keeps the block in place, as torch does
+    # torch selects with the integers first, and an Ellipsis covering no dims is not there
     torch_adv = [k for k in range(len(items)) if is_arr[k]]
-    between = [k for k in range(torch_adv[0], torch_adv[-1] + 1) if not is_int[k]]
+    between = [k for k in range(torch_adv[0], torch_adv[-1] + 1) if not is_int[k] and not (
+        items[k] is Ellipsis and ellipsis_dims == 0)]
     if len(between) != len(torch_adv):
         return None  # torch also moves the block to the front
     out_before = 0
-    n_before = 0
-    for k in range(torch_adv[0]):
-        i = items[k]
+    for i in items[:torch_adv[0]]:
         if i is Ellipsis:
-            n_before = -1
-        elif i is None or isinstance(i, (slice, bool)):
-            out_before += 1
-    if n_before < 0:  # dimensions covered by an Ellipsis before the arrays
-        return ("ellipsis", block, torch_adv[0])
-    return (block, out_before) if out_before else None
-
-
-def _resolve_move(move, shape: tuple, items) -> tuple | None:
-    if move is None or move[0] != "ellipsis":
-        return move
-    _, block, first = move
-    used = builtins.sum(_consumed(i) for i in items)
-    out_before = 0
-    for i in items[:first]:
-        if i is Ellipsis:
-            out_before += len(shape) - used
+            out_before += ellipsis_dims
         elif i is None or isinstance(i, (slice, bool)):
             out_before += 1
     return (block, out_before) if out_before else None
 
 
 def _plan(shape: tuple, idx, op: str = "index"):
-    np_idx, move = _prepare(shape, idx, op)
-    return np_idx, _resolve_move(move, shape, np_idx)
+    """The numpy index for a torch index, and how to move numpy's result into torch's order."""
+    return _prepare(shape, idx, op)
 
 
 def _is_advanced(idx) -> bool:

@@ -55,6 +55,7 @@ INDEXES = {
     "mask-and-list": lambda L: (L.tensor([True, False]), slice(None), [0, 3]),
     "negative-list": lambda L: (slice(None), [-1, -3]),
     "range-and-tensor": lambda L: (range(2), L.tensor([2, 0])),
+    "empty-ellipsis-between-lists": lambda L: (slice(None), 0, [0, 2], Ellipsis, [1, 4]),
     "empty-list": lambda L: [],
     "list-of-lists-is-a-tuple": lambda L: [[0, 1], [1, 0]],
     "list-with-slice-is-a-tuple": lambda L: [0, slice(None), 1],
