@@ -31,3 +31,6 @@ from . import debug, viz
 from .debug import (detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled,
                     set_detect_anomaly)
 from .viz import draw_graph, print_graph
+from . import backends, cuda
+from .queries import is_floating_point, is_nonzero, is_tensor, numel
+from .distance import cdist
