@@ -23,7 +23,7 @@ __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_
            "cosine_embedding_loss", "margin_ranking_loss", "triplet_margin_loss",
            "triplet_margin_with_distance_loss", "hinge_embedding_loss", "soft_margin_loss",
            "multilabel_soft_margin_loss", "multi_margin_loss", "multilabel_margin_loss",
-           "poisson_nll_loss", "gaussian_nll_loss"]
+           "poisson_nll_loss", "gaussian_nll_loss", "ctc_loss"]
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -593,4 +593,95 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: 
     loss = 0.5 * (var.log() + diff * diff / var)
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------- sequences
+# log(0) for the CTC recursion: finite, so that logsumexp's gradient never meets -inf - -inf
+_LOG_ZERO = -1e30
+
+
+def _lengths(values) -> list:
+    """Sequence lengths given as a tensor, a tuple/list or a single int, as Python ints."""
+    if isinstance(values, Tensor):
+        values = values.reshape(-1).tolist()
+    elif isinstance(values, int):
+        values = [values]
+    return [int(v) for v in values]
+
+
+def _ctc_labels(targets: Tensor, target_lengths: list) -> list:
+    """Each sample's label sequence, from padded (N, S) or concatenated 1-D targets."""
+    if targets.dim() == 2:
+        rows = targets.tolist()
+        return [row[:n] for row, n in zip(rows, target_lengths)]
+    flat = targets.tolist()
+    labels, start = [], 0
+    for n in target_lengths:
+        labels.append(flat[start:start + n])
+        start += n
+    return labels
+
+
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, blank: int = 0,
+             reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
+    """Connectionist temporal classification: -log of the total probability of all alignments
+    of each target sequence to the (T, N, C) log-probabilities, by the forward (alpha) recursion
+    over the target with blanks interleaved (torch.nn.functional.ctc_loss). 'mean' divides each
+    loss by its target length before averaging over the batch."""
+    _check_reduction(reduction)
+    unbatched = log_probs.dim() == 2
+    if unbatched:
+        log_probs = log_probs.unsqueeze(1)
+        targets = targets.unsqueeze(0) if targets.dim() == 1 else targets
+    if log_probs.dim() != 3:
+        raise RuntimeError(f"ctc_loss: expected log_probs of shape (T, N, C) or (T, C), got "
+                           f"{tuple(log_probs.shape)}")
+    steps, batch, classes = log_probs.shape
+    in_lens = _lengths(input_lengths)
+    tg_lens = _lengths(target_lengths)
+    if len(in_lens) != batch or len(tg_lens) != batch:
+        raise RuntimeError(f"ctc_loss: expected {batch} input_lengths and target_lengths, got "
+                           f"{len(in_lens)} and {len(tg_lens)}")
+    if max(in_lens) > steps:
+        raise RuntimeError(f"ctc_loss: Expected input_lengths to have value at most {steps}, "
+                           f"but got value {max(in_lens)}")
+    if not 0 <= blank < classes:
+        raise RuntimeError(f"ctc_loss: blank must be in label range [0, {classes}), got {blank}")
+    labels = _ctc_labels(targets, tg_lens)
+    width = 2 * max(tg_lens) + 1
+    # the extended label sequences: blank, l1, blank, l2, ..., blank (padded with blanks)
+    extended = [[blank] * width for _ in range(batch)]
+    skip = [[False] * width for _ in range(batch)]
+    for n, seq in enumerate(labels):
+        for i, label in enumerate(seq):
+            extended[n][2 * i + 1] = label
+            # a label may be reached from two back unless it repeats the previous label
+            skip[n][2 * i + 1] = i > 0 and seq[i - 1] != label
+    ext = autograd.tensor(extended)
+    can_skip = autograd.tensor(skip)
+    emit = log_probs.gather(2, ext.unsqueeze(0).expand(steps, batch, width))
+    position = autograd.arange(width).unsqueeze(0)
+    start = position < autograd.tensor([[2 if n else 1] for n in tg_lens])
+    alpha = autograd.where(start, emit[0], _LOG_ZERO)
+    pad1 = autograd.full((batch, 1), _LOG_ZERO, dtype=log_probs.dtype)
+    pad2 = autograd.full((batch, 2), _LOG_ZERO, dtype=log_probs.dtype)
+    active = autograd.tensor(in_lens).unsqueeze(1)
+    for t in range(1, steps):
+        stay = alpha
+        step = autograd.cat([pad1, alpha[:, :-1]], 1)
+        jump = autograd.where(can_skip, autograd.cat([pad2, alpha[:, :-2]], 1), _LOG_ZERO)
+        moved = autograd.stack([stay, step, jump]).logsumexp(0) + emit[t]
+        alpha = autograd.where(active > t, moved, alpha)
+    last = autograd.tensor([[2 * n, max(2 * n - 1, 0)] for n in tg_lens])
+    ends = alpha.gather(1, last)
+    ends = autograd.where(autograd.tensor([[True, n > 0] for n in tg_lens]), ends, _LOG_ZERO)
+    loss = -ends.logsumexp(1)
+    impossible = loss > -_LOG_ZERO / 10
+    loss = autograd.where(impossible, 0.0 if zero_infinity else float("inf"), loss)
+    if unbatched:
+        loss = loss.squeeze(0)
+    if reduction == "mean":
+        divisor = autograd.tensor(tg_lens, dtype=loss.dtype).clamp(min=1)
+        return (loss / (divisor.squeeze(0) if unbatched else divisor)).mean()
     return _reduce(loss, reduction)
