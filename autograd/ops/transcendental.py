@@ -14,7 +14,7 @@ import numpy as np
 from ..tensor import Tensor
 from . import _special
 from ._base import Op, const, float_operand, quietly
-from ._support import direct_write_ok, inplace, write_out
+from ._support import direct_write_ok, inplace, not_implemented, write_out
 from .elementwise import _float_binary, where
 from .shape import sum_to_shape
 
@@ -381,21 +381,79 @@ class Xlogy(Op):
 
 
 class LogAddExp(Op):
-    """log(exp(a) + exp(b)) without overflow (torch.logaddexp); gradients sigmoid(a - b) and
-    sigmoid(b - a)."""
+    """log(exp(a) + exp(b)) without overflow (torch.logaddexp), or with ``base2`` the base-2
+    version (torch.logaddexp2); gradients sigmoid(a - b) and sigmoid(b - a) (in units of ln 2)."""
 
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, base2):
         ctx.save_for_backward(a, b)
-        with np.errstate(invalid="ignore"):
-            return np.logaddexp(a.data, b.data)
+        ctx.scale = _LN2 if base2 else 1.0
+        return quietly(np.logaddexp2 if base2 else np.logaddexp, a.data, b.data)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        ga = sum_to_shape(grad * (a - b).sigmoid(), a.shape) if ctx.needs_input_grad[0] else None
-        gb = sum_to_shape(grad * (b - a).sigmoid(), b.shape) if ctx.needs_input_grad[1] else None
+        diff = (a - b) * ctx.scale if ctx.scale != 1.0 else a - b
+        ga = sum_to_shape(grad * diff.sigmoid(), a.shape) if ctx.needs_input_grad[0] else None
+        gb = sum_to_shape(grad * (-diff).sigmoid(), b.shape) if ctx.needs_input_grad[1] else None
+        return ga, gb, None
+
+
+class Hypot(Op):
+    """sqrt(a**2 + b**2) without overflow (torch.hypot); gradients a / out and b / out."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.hypot(a.data, b.data)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        ga = sum_to_shape(grad * a / out, a.shape) if ctx.needs_input_grad[0] else None
+        gb = sum_to_shape(grad * b / out, b.shape) if ctx.needs_input_grad[1] else None
         return ga, gb
+
+
+class Copysign(Op):
+    """|a| with the sign of b (torch.copysign); the sign gets no gradient, and a gets none at 0."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.copysign(_d(a), _d(b))
+        ctx.save_for_backward(a, out)
+        ctx.b_meta = (b.shape, b.dtype) if isinstance(b, Tensor) else None
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        ga = None
+        if ctx.needs_input_grad[0]:
+            ratio = where(a == 0, 0.0, out / where(a == 0, 1.0, a))
+            ga = sum_to_shape(grad * ratio, a.shape)
+        gb = const(np.zeros(*ctx.b_meta)) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+class Sinc(Op):
+    """sin(pi x) / (pi x), 1 at 0 (torch.sinc)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        px = np.pi * x.data
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(x.data == 0, 1.0, np.sin(px) / px).astype(x.data.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        zero = x == 0
+        safe = where(zero, 1.0, x) * math.pi
+        slope = (safe.cos() * safe - safe.sin()) / (safe * safe) * math.pi
+        return grad * where(zero, 0.0, slope)
 
 
 def _unary(name, make):
@@ -461,14 +519,71 @@ def atan2(input, other, *, out=None) -> Tensor:
     return write_out(Atan2.apply(a, b), out, "atan2")
 
 
-def logaddexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
-    """log(exp(input) + exp(other)), computed stably (torch.logaddexp)."""
+def _float_tensors(op: str, input, other):
     for name, x in (("input", input), ("other", other)):
         if not isinstance(x, Tensor):
-            raise TypeError(f"logaddexp(): argument '{name}' must be Tensor, not "
-                            f"{type(x).__name__}")
-    a, b = _float_binary("logaddexp", input, other)
-    return write_out(LogAddExp.apply(a, b), out, "logaddexp")
+            raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(x).__name__}")
+        if x.dtype.kind != "f":
+            raise not_implemented(f"{op}_cpu", x.dtype)
+    return _float_binary(op, input, other)
+
+
+def logaddexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """log(exp(input) + exp(other)), computed stably (torch.logaddexp)."""
+    a, b = _float_tensors("logaddexp", input, other)
+    return write_out(LogAddExp.apply(a, b, False), out, "logaddexp")
+
+
+def logaddexp2(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """log2(2**input + 2**other), computed stably (torch.logaddexp2)."""
+    a, b = _float_tensors("logaddexp2", input, other)
+    return write_out(LogAddExp.apply(a, b, True), out, "logaddexp2")
+
+
+def hypot(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """sqrt(input**2 + other**2) (torch.hypot)."""
+    a, b = _float_tensors("hypot", input, other)
+    return write_out(Hypot.apply(a, b), out, "hypot")
+
+
+def copysign(input, other, *, out=None) -> Tensor:
+    """|input| with the sign of other; integers promote to float (torch.copysign)."""
+    a, b = _float_binary("copysign", input, other)
+    return write_out(Copysign.apply(a, b), out, "copysign")
+
+
+def sinc(input: Tensor, *, out=None) -> Tensor:
+    """The normalised sinc, sin(pi x) / (pi x) (torch.sinc)."""
+    return write_out(Sinc.apply(float_operand(input)), out, "sinc")
+
+
+def deg2rad(input: Tensor, *, out=None) -> Tensor:
+    """Degrees to radians (torch.deg2rad)."""
+    return write_out(float_operand(input) * (math.pi / 180.0), out, "deg2rad")
+
+
+def rad2deg(input: Tensor, *, out=None) -> Tensor:
+    """Radians to degrees (torch.rad2deg)."""
+    return write_out(float_operand(input) * (180.0 / math.pi), out, "rad2deg")
+
+
+def float_power(input, exponent, *, out=None) -> Tensor:
+    """input ** exponent computed in float64 (torch.float_power)."""
+    from .elementwise import pow as power
+
+    def f64(x):
+        return x.to(np.float64) if isinstance(x, Tensor) else float(x)
+
+    return write_out(power(f64(input), f64(exponent)), out, "float_power")
+
+
+def heaviside(input: Tensor, values: Tensor, *, out=None) -> Tensor:
+    """0 where input < 0, values where input == 0, 1 where input > 0; no gradient
+    (torch.heaviside)."""
+    if input.dtype != values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    result = np.where(input.data == 0, values.data, input.data > 0).astype(input.dtype)
+    return write_out(const(result), out, "heaviside")
 
 
 def xlogy(input, other, *, out=None) -> Tensor:
@@ -484,7 +599,8 @@ def xlogy(input, other, *, out=None) -> Tensor:
 __all__ = ["exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin", "cos",
            "tan", "asin", "acos", "atan", "atan2", "arcsin", "arccos", "arctan", "arctan2",
            "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh",
-           "sigmoid", "logit", "erf", "erfc", "erfinv", "xlogy", "logaddexp"]
+           "sigmoid", "logit", "erf", "erfc", "erfinv", "xlogy", "logaddexp", "logaddexp2",
+           "hypot", "copysign", "sinc", "deg2rad", "rad2deg", "float_power", "heaviside"]
 arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
@@ -500,7 +616,7 @@ def _direct_sqrt(self, **kwargs):
 
 
 for _name in __all__:
-    if _name == "logaddexp":  # torch has no in-place logaddexp
+    if _name in ("logaddexp", "logaddexp2"):  # torch has no in-place forms of these
         continue
     METHODS[_name + "_"] = inplace(globals()[_name], _name + "_",
                                    _direct_sqrt if _name == "sqrt" else None)
