@@ -98,8 +98,6 @@ class Module:
     """
 
     training: bool
-    _version: int = 1
-    call_super_init: bool = False
 
     def __init__(self, *args, **kwargs) -> None:
         if args or kwargs:
