@@ -93,7 +93,9 @@ def _prepare(shape: tuple, idx, op: str = "index"):
         if i is Ellipsis:
             dim += nd - used
             continue
-        if isinstance(i, int) and not isinstance(i, bool):
+        if isinstance(i, bool):  # torch: a new dim of size 1, indexed by [0] (or by [])
+            arrays.append((1,) if i else (0,))
+        elif isinstance(i, int):
             if not -shape[dim] <= i < shape[dim]:
                 raise IndexError(f"index {i} is out of bounds for dimension {dim} with size "
                                  f"{shape[dim]}")
@@ -125,7 +127,7 @@ def _prepare(shape: tuple, idx, op: str = "index"):
 
 def _torch_position(items, block: int, ellipsis_dims: int):
     is_int = [isinstance(i, int) and not isinstance(i, bool) for i in items]
-    is_arr = [isinstance(i, np.ndarray) for i in items]
+    is_arr = [isinstance(i, (np.ndarray, bool)) for i in items]
     numpy_adv = [k for k in range(len(items)) if is_arr[k] or is_int[k]]
     if numpy_adv[-1] - numpy_adv[0] + 1 == len(numpy_adv):
         return None  # numpy keeps the block in place, as torch does
@@ -139,7 +141,7 @@ def _torch_position(items, block: int, ellipsis_dims: int):
     for i in items[:torch_adv[0]]:
         if i is Ellipsis:
             out_before += ellipsis_dims
-        elif i is None or isinstance(i, (slice, bool)):
+        elif i is None or isinstance(i, slice):
             out_before += 1
     return (block, out_before) if out_before else None
 

@@ -43,6 +43,9 @@ INDEXES = {
     "bool-mask-middle": lambda L: (slice(None), L.tensor([True, False, True])),
     "bool-list": lambda L: [True, False],
     "bool-scalar": lambda L: True,
+    "bool-scalar-after-int-and-slice": lambda L: (0, slice(None), True),
+    "false-after-int-and-slice": lambda L: (0, slice(None), False),
+    "bool-scalar-with-list": lambda L: (0, True, [1, 2]),
     "two-lists-adjacent": lambda L: (slice(None), [0, 2], [1, 3]),
     "two-lists-separated": lambda L: ([0, 1], slice(None), [1, 3]),
     "list-broadcast": lambda L: ([[0], [1]], slice(None), [1, 3, 2]),
@@ -204,7 +207,9 @@ def test_iteration_unbinds_the_first_dim():
 
 # ---------------------------------------------------------------- hypothesis
 def _item(draw, size):
-    kind = draw(st.sampled_from(["int", "slice", "none", "list", "mask", "ellipsis"]))
+    kind = draw(st.sampled_from(["int", "slice", "none", "list", "mask", "ellipsis", "bool"]))
+    if kind == "bool":
+        return ("bool", draw(st.booleans()))
     if kind == "int":
         return ("int", draw(st.integers(-size - 1, size)))
     if kind == "slice":
@@ -241,8 +246,8 @@ def _build(L, items):
             out.append(v)
         elif kind == "slice":
             out.append(slice(*v))
-        elif kind == "none":
-            out.append(None)
+        elif kind in ("none", "bool"):
+            out.append(v)
         elif kind == "ellipsis":
             out.append(Ellipsis)
         elif kind == "list":
