@@ -235,14 +235,6 @@ def _prepare(name: str, input: Tensor, dim: int | None, stacklevel: int, dtype) 
     return input, dim
 
 
-def _log_normalised(input: Tensor, dim: int) -> Tensor:
-    """input - logsumexp(input) along dim: logsumexp shifts by the maximum, so exp never
-    overflows; rows of -inf give nan, as in torch."""
-    if input.dim() == 0:
-        return input - input.detach()
-    return input - input.logsumexp(dim, keepdim=True)
-
-
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
             dtype=None) -> Tensor:
     """exp(x_i) / sum_j exp(x_j) along ``dim`` (torch.nn.functional.softmax)."""
