@@ -50,7 +50,9 @@ def as_array(data, dtype=None) -> np.ndarray:
             arr = data
         else:
             inferred = None if dtype is not None else _infer_dtype_safe(data)
-            arr = np.array(data, dtype=dtypes.as_dtype(dtype) if dtype is not None else inferred)
+            with np.errstate(over="ignore"):  # like torch, 1e200 in float32 is inf, silently
+                arr = np.array(data, dtype=dtypes.as_dtype(dtype) if dtype is not None
+                               else inferred)
             return arr
     if dtype is not None:
         return arr.astype(dtypes.as_dtype(dtype), copy=False)
