@@ -16,7 +16,7 @@ from .. import dtypes, grad_mode
 from ..tensor import Tensor
 from ._base import Op, const, norm_dim, quietly
 from .linalg import matmul
-from .shape import cat, reshape, transpose
+from .shape import cat, reshape, stack, transpose
 
 
 def _max_shift(x: np.ndarray, dim: int) -> np.ndarray:
@@ -317,6 +317,112 @@ def lstm_gates(gates: Tensor, c: Tensor) -> tuple:
             f"lstm_gates: expected gates (*, 4H) and cell state (*, H) of one float dtype, got "
             f"{tuple(gates.shape)} {gates.dtype} and {tuple(c.shape)} {c.dtype}")
     return LSTMGates.apply(gates, c)
+
+
+class LSTMSequence(Op):
+    """A whole single-direction LSTM layer over time: from the input projections (T, B, 4H)
+    (x W_ih^T + biases), W_hh (4H, H) and the initial (h0, c0) (B, H), to (output (T, B, H),
+    h_T, c_T).
+
+    Forward is the time loop on arrays. Backward is backpropagation through time in Tensor ops:
+    per step a handful of ops on precomputed coefficients, and the W_hh gradient as one GEMM over
+    all steps (instead of one per step plus 49 accumulations). Under create_graph the coefficients
+    are recomputed from the inputs by the differentiable per-step formula."""
+
+    @staticmethod
+    def forward(ctx, xp, w_hh, h0, c0):
+        xd, w = xp.data, w_hh.data
+        T, B, H = xd.shape[0], xd.shape[1], w.shape[1]
+        acts = np.empty_like(xd)
+        cs = np.empty((T + 1, B, H), xd.dtype)
+        hs = np.empty((T + 1, B, H), xd.dtype)
+        tcs = np.empty((T, B, H), xd.dtype)
+        cs[0], hs[0] = c0.data, h0.data
+        wt = w.T
+        for t in range(T):
+            a = acts[t]
+            np.matmul(hs[t], wt, out=a)
+            a += xd[t]
+            _sigmoid_into(a[:, :2 * H], a[:, :2 * H])
+            np.tanh(a[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])
+            _sigmoid_into(a[:, 3 * H:], a[:, 3 * H:])
+            np.multiply(a[:, H:2 * H], cs[t], out=cs[t + 1])
+            cs[t + 1] += a[:, :H] * a[:, 2 * H:3 * H]
+            np.tanh(cs[t + 1], out=tcs[t])
+            np.multiply(a[:, 3 * H:], tcs[t], out=hs[t + 1])
+        ctx.acts, ctx.cs, ctx.hs, ctx.tcs = acts, cs, hs, tcs
+        ctx.save_for_backward(xp, w_hh, h0, c0)
+        return hs[1:].copy(), hs[T].copy(), cs[T].copy()
+
+    @staticmethod
+    def backward(ctx, grad_out, grad_h, grad_c):
+        xp, w_hh, h0, c0 = ctx.saved_tensors
+        T, H = xp.shape[0], w_hh.shape[1]
+        if grad_mode.STATE.enabled:
+            steps, h_prev = _lstm_coefficients_recorded(xp, w_hh, h0, c0)
+        else:
+            steps, h_prev = _lstm_coefficients(ctx.acts, ctx.cs, ctx.hs, ctx.tcs, H)
+        grads_out = grad_out.unbind(0)
+        dgates = [None] * T
+        dh, dc = grad_h, grad_c
+        for t in range(T - 1, -1, -1):
+            coef_c, coef, f = steps[t]
+            dh = dh + grads_out[t]
+            dc = dc + dh * coef_c
+            dg = dgates[t] = cat([dc, dc, dc, dh], -1) * coef
+            dc = dc * f
+            dh = matmul(dg, w_hh)
+        dgates = stack(dgates, 0)
+        flat = reshape(dgates, (-1, 4 * H))
+        grad_w = matmul(transpose(flat, 0, 1), reshape(h_prev, (-1, H)))
+        return dgates, grad_w, dh, dc
+
+    def _free_extra(self) -> None:
+        self.acts = self.cs = self.hs = self.tcs = None
+
+
+def _lstm_coefficients(acts, cs, hs, tcs, H: int):
+    """Per step (coef_c, coef, f) as constants: dc += dh * coef_c, dgates = [dc]*3 + [dh] times
+    coef, dc_prev = dc * f; and the stacked previous hidden states."""
+    i, f, g, o = acts[..., :H], acts[..., H:2 * H], acts[..., 2 * H:3 * H], acts[..., 3 * H:]
+    coef_c = o * (1 - tcs * tcs)
+    coef = np.concatenate([g * i * (1 - i), cs[:-1] * f * (1 - f), i * (1 - g * g),
+                           tcs * o * (1 - o)], -1)
+    steps = [(const(coef_c[t]), const(coef[t]), const(f[t])) for t in range(acts.shape[0])]
+    return steps, const(hs[:-1])
+
+
+def _lstm_coefficients_recorded(xp, w_hh, h0, c0):
+    """The same coefficients as differentiable functions of the inputs (create_graph)."""
+    H = w_hh.shape[1]
+    w_t = transpose(w_hh, 0, 1)
+    h, c = h0, c0
+    steps, h_prev = [], []
+    for x_t in xp.unbind(0):
+        gates = x_t + matmul(h, w_t)
+        i, f = gates[..., :H].sigmoid(), gates[..., H:2 * H].sigmoid()
+        g, o = gates[..., 2 * H:3 * H].tanh(), gates[..., 3 * H:].sigmoid()
+        c_new = f * c + i * g
+        tc = c_new.tanh()
+        coef = cat([g * i * (1 - i), c * f * (1 - f), i * (1 - g * g), tc * o * (1 - o)], -1)
+        steps.append((o * (1 - tc * tc), coef, f))
+        h_prev.append(h)
+        h, c = o * tc, c_new
+    return steps, stack(h_prev, 0)
+
+
+def lstm_sequence(xp: Tensor, w_hh: Tensor, h0: Tensor, c0: Tensor) -> tuple:
+    """(output, h_T, c_T) of one LSTM layer in one direction from the input projections
+    (T, B, 4H), W_hh (4H, H) and (h0, c0) (B, H), in torch's i, f, g, o gate order, as one node."""
+    ok = xp.ndim == 3 and w_hh.ndim == 2 and xp.shape[2] == w_hh.shape[0] == 4 * w_hh.shape[1] \
+        and h0.shape == c0.shape == (xp.shape[1], w_hh.shape[1]) and xp.dtype.kind == "f" \
+        and xp.dtype == w_hh.dtype == h0.dtype == c0.dtype
+    if not ok:
+        raise RuntimeError(
+            f"lstm_sequence: expected projections (T, B, 4H), W_hh (4H, H), h0 and c0 (B, H) of "
+            f"one float dtype, got {tuple(xp.shape)}, {tuple(w_hh.shape)}, {tuple(h0.shape)}, "
+            f"{tuple(c0.shape)} ({xp.dtype}, {w_hh.dtype}, {h0.dtype}, {c0.dtype})")
+    return LSTMSequence.apply(xp, w_hh, h0, c0)
 
 
 __all__ = ["softmax", "log_softmax", "layer_norm"]

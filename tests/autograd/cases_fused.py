@@ -1,6 +1,6 @@
 """Op cases for the fused ops (softmax, log_softmax, class-index cross-entropy, layer_norm)."""
 
-from autograd.ops.fused import cross_entropy_indices, linear, lstm_gates
+from autograd.ops.fused import cross_entropy_indices, linear, lstm_gates, lstm_sequence
 from tests.helpers.optable import OpCase
 
 
@@ -16,6 +16,14 @@ def _lstm_reference(L, gates, c):
     i, f, g, o = gates.chunk(4, -1)
     c = f.sigmoid() * c + i.sigmoid() * g.tanh()
     return o.sigmoid() * c.tanh(), c
+
+
+def _lstm_sequence_reference(L, xp, w_hh, h, c):
+    outputs = []
+    for x_t in xp.unbind(0):
+        h, c = _lstm_reference(L, x_t + h @ w_hh.t(), c)
+        outputs.append(h)
+    return L.stack(outputs, 0), h, c
 
 
 CASES = [
@@ -47,5 +55,10 @@ CASES = [
            torch_fn=_lstm_reference),
     OpCase("fused-lstm-gates-h-only", lambda L, g, c: lstm_gates(g, c)[0], [(2, 4), (2, 1)],
            torch_fn=lambda L, g, c: _lstm_reference(L, g, c)[0]),
+    OpCase("fused-lstm-sequence", lambda L, x, w, h, c: lstm_sequence(x, w, h, c),
+           [(3, 2, 8), (8, 2), (2, 2), (2, 2)], torch_fn=_lstm_sequence_reference),
+    OpCase("fused-lstm-sequence-one-step", lambda L, x, w, h, c: lstm_sequence(x, w, h, c)[0],
+           [(1, 3, 4), (4, 1), (3, 1), (3, 1)],
+           torch_fn=lambda L, x, w, h, c: _lstm_sequence_reference(L, x, w, h, c)[0]),
     OpCase("fused-layer-norm-no-lead", lambda L, a, w: L.layer_norm(a, (4,), w), [(4,), (4,)]),
 ]
