@@ -6,6 +6,19 @@ import autograd
 from autograd import Tensor
 
 
+def _init_leaf(t: Tensor, data) -> None:
+    """Make ``t`` a fresh leaf sharing the array of ``data`` (a Tensor, array or list)."""
+    source = autograd.empty(0) if data is None else (
+        data if isinstance(data, Tensor) else autograd.as_tensor(data))
+    t.data = source.data
+    t.grad = None
+    t.requires_grad = False
+    t.grad_fn = None
+    t._version = 0
+    t._output_nr = 0
+    t._hooks = None
+
+
 class Parameter(Tensor):
     """A leaf Tensor registered by Modules on attribute assignment (torch.nn.Parameter).
 
@@ -13,16 +26,7 @@ class Parameter(Tensor):
     """
 
     def __init__(self, data=None, requires_grad: bool = True) -> None:
-        if data is None:
-            data = autograd.empty(0)
-        source = data if isinstance(data, Tensor) else autograd.as_tensor(data)
-        self.data = source.data
-        self.grad = None
-        self.requires_grad = False
-        self.grad_fn = None
-        self._version = 0
-        self._output_nr = 0
-        self._hooks = None
+        _init_leaf(self, data)
         if requires_grad:
             self.requires_grad_(True)
 
@@ -43,13 +47,5 @@ class Buffer(Tensor):
     """A tensor marked to be registered as a buffer on assignment (torch.nn.Buffer)."""
 
     def __init__(self, data=None, *, persistent: bool = True) -> None:
-        source = autograd.empty(0) if data is None else (
-            data if isinstance(data, Tensor) else autograd.as_tensor(data))
-        self.data = source.data
-        self.grad = None
-        self.requires_grad = False
-        self.grad_fn = None
-        self._version = 0
-        self._output_nr = 0
-        self._hooks = None
+        _init_leaf(self, data)
         self.persistent = persistent

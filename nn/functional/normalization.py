@@ -48,6 +48,42 @@ def _check_stat_size(name: str, t: Tensor | None, channels: int) -> None:
         raise RuntimeError(f"{name} should contain {channels} elements not {t.numel()}")
 
 
+def _normalise_by_channel(op: str, input: Tensor, dims: tuple, running_mean: Tensor | None,
+                          running_var: Tensor | None, weight: Tensor | None,
+                          bias: Tensor | None, use_input_stats: bool, momentum: float,
+                          eps: float, unit: str) -> Tensor:
+    """Batch and instance norm: statistics over ``dims`` of the input, or the running ones.
+
+    Running statistics are updated with the (unbiased) input statistics, averaged over the
+    batch when dim 0 is not among ``dims`` (instance norm).
+    """
+    ndim, channels = input.dim(), input.shape[1]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        _check_stat_size(name, t, channels)
+    if use_input_stats:
+        count = 1
+        for d in dims:
+            count *= input.shape[d]
+        if count <= 1:
+            raise ValueError(f"Expected more than 1 {unit} when training, got input size "
+                             f"{tuple(input.shape)}")
+        mean, var = _moments(input, dims)
+        per_sample = 0 not in dims
+        for running, stat in ((running_mean, mean), (running_var, var * (count / (count - 1)))):
+            if running is not None:
+                _update_running(running, (stat.mean(0) if per_sample else stat).reshape(-1),
+                                momentum)
+    else:
+        if running_mean is None or running_var is None:
+            raise RuntimeError(f"{op}: running_mean and running_var must be given when the "
+                               f"running statistics are used (training=False)")
+        mean = _channel_view(running_mean, ndim)
+        var = _channel_view(running_var, ndim)
+    out = (input - mean) / (var + eps).sqrt()
+    return _affine(out, weight, bias, ndim)
+
+
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
                weight: Tensor | None = None, bias: Tensor | None = None,
                training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
@@ -57,29 +93,9 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     if input.dim() < 2:
         raise ValueError(f"batch_norm: expected an input of at least 2 dimensions (N, C, *), got "
                          f"shape {tuple(input.shape)}")
-    ndim, channels = input.dim(), input.shape[1]
-    for name, t in (("running_mean", running_mean), ("running_var", running_var),
-                    ("weight", weight), ("bias", bias)):
-        _check_stat_size(name, t, channels)
-    dims = (0,) + tuple(range(2, ndim))
-    if training:
-        count = input.numel() // max(channels, 1)
-        if count <= 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got input "
-                             f"size {tuple(input.shape)}")
-        mean, var = _moments(input, dims)
-        if running_mean is not None:
-            _update_running(running_mean, mean.reshape(-1), momentum)
-        if running_var is not None:
-            _update_running(running_var, var.reshape(-1) * (count / (count - 1)), momentum)
-    else:
-        if running_mean is None or running_var is None:
-            raise RuntimeError("batch_norm: running_mean and running_var must be given when "
-                               "training=False")
-        mean = _channel_view(running_mean, ndim)
-        var = _channel_view(running_var, ndim)
-    out = (input - mean) / (var + eps).sqrt()
-    return _affine(out, weight, bias, ndim)
+    return _normalise_by_channel("batch_norm", input, (0,) + tuple(range(2, input.dim())),
+                                 running_mean, running_var, weight, bias, training, momentum,
+                                 eps, "value per channel")
 
 
 def _trailing_dims(op: str, input: Tensor, normalized_shape) -> tuple:
@@ -152,32 +168,9 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
     if input.dim() < 3:
         raise ValueError(f"instance_norm: expected an input of at least 3 dimensions (N, C, *), "
                          f"got shape {tuple(input.shape)}")
-    ndim, channels = input.dim(), input.shape[1]
-    for name, t in (("running_mean", running_mean), ("running_var", running_var),
-                    ("weight", weight), ("bias", bias)):
-        _check_stat_size(name, t, channels)
-    dims = tuple(range(2, ndim))
-    if use_input_stats:
-        count = 1
-        for d in dims:
-            count *= input.shape[d]
-        if count <= 1:
-            raise ValueError(f"Expected more than 1 spatial element when training, got input "
-                             f"size {tuple(input.shape)}")
-        mean, var = _moments(input, dims)
-        if running_mean is not None:
-            _update_running(running_mean, mean.mean(0).reshape(-1), momentum)
-        if running_var is not None:
-            unbiased = var * (count / (count - 1))
-            _update_running(running_var, unbiased.mean(0).reshape(-1), momentum)
-    else:
-        if running_mean is None or running_var is None:
-            raise RuntimeError("instance_norm: running_mean and running_var must be given when "
-                               "use_input_stats=False")
-        mean = _channel_view(running_mean, ndim)
-        var = _channel_view(running_var, ndim)
-    out = (input - mean) / (var + eps).sqrt()
-    return _affine(out, weight, bias, ndim)
+    return _normalise_by_channel("instance_norm", input, tuple(range(2, input.dim())),
+                                 running_mean, running_var, weight, bias, use_input_stats,
+                                 momentum, eps, "spatial element")
 
 
 def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,

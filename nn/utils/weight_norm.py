@@ -21,6 +21,14 @@ from ..parameter import Parameter
 __all__ = ["weight_norm", "remove_weight_norm", "spectral_norm", "remove_spectral_norm"]
 
 
+def _find_hook(module: Module, kind: type, name: str) -> tuple:
+    """(key, hook) of the ``kind`` pre-hook reparametrising ``name``, or (None, None)."""
+    for key, hook in module._forward_pre_hooks.items():
+        if isinstance(hook, kind) and hook.name == name:
+            return key, hook
+    return None, None
+
+
 def _norm_except_dim(v: Tensor, dim: int) -> Tensor:
     """The 2-norm over every dim but ``dim`` (kept as size 1); dim=-1 is the whole tensor's."""
     if dim == -1:
@@ -52,10 +60,8 @@ def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Mo
     warnings.warn("nn.utils.weight_norm is the older, hook-based form of weight normalisation "
                   "(torch deprecates it in favour of parametrizations.weight_norm).",
                   FutureWarning, stacklevel=2)
-    for hook in module._forward_pre_hooks.values():
-        if isinstance(hook, WeightNorm) and hook.name == name:
-            raise RuntimeError(f"Cannot register two weight_norm hooks on the same parameter "
-                               f"{name}")
+    if _find_hook(module, WeightNorm, name)[1] is not None:
+        raise RuntimeError(f"Cannot register two weight_norm hooks on the same parameter {name}")
     fn = WeightNorm(name, dim)
     weight = getattr(module, name)
     del module._parameters[name]
@@ -69,17 +75,17 @@ def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Mo
 
 def remove_weight_norm(module: Module, name: str = "weight") -> Module:
     """Fold g and v back into a single parameter ``name`` (torch.nn.utils.remove_weight_norm)."""
-    for key, hook in list(module._forward_pre_hooks.items()):
-        if isinstance(hook, WeightNorm) and hook.name == name:
-            with autograd.no_grad():
-                weight = hook.compute_weight(module)
-            delattr(module, name)
-            del module._parameters[name + "_g"]
-            del module._parameters[name + "_v"]
-            setattr(module, name, Parameter(weight.detach()))
-            del module._forward_pre_hooks[key]
-            return module
-    raise ValueError(f"weight_norm of '{name}' not found in {module}")
+    key, hook = _find_hook(module, WeightNorm, name)
+    if hook is None:
+        raise ValueError(f"weight_norm of '{name}' not found in {module}")
+    with autograd.no_grad():
+        weight = hook.compute_weight(module)
+    delattr(module, name)
+    del module._parameters[name + "_g"]
+    del module._parameters[name + "_v"]
+    setattr(module, name, Parameter(weight.detach()))
+    del module._forward_pre_hooks[key]
+    return module
 
 
 class SpectralNorm:
@@ -125,10 +131,9 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     """Divide ``module.<name>`` by its largest singular value, tracked by power iteration with
     buffers ``<name>_u`` / ``<name>_v``; the raw weight becomes ``<name>_orig``
     (torch.nn.utils.spectral_norm)."""
-    for hook in module._forward_pre_hooks.values():
-        if isinstance(hook, SpectralNorm) and hook.name == name:
-            raise RuntimeError(f"Cannot register two spectral_norm hooks on the same parameter "
-                               f"{name}")
+    if _find_hook(module, SpectralNorm, name)[1] is not None:
+        raise RuntimeError(f"Cannot register two spectral_norm hooks on the same parameter "
+                           f"{name}")
     if dim is None:
         dim = 1 if type(module).__name__.startswith("ConvTranspose") else 0
     fn = SpectralNorm(name, n_power_iterations, dim, eps)
@@ -149,15 +154,15 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
 def remove_spectral_norm(module: Module, name: str = "weight") -> Module:
     """Replace the spectrally normalised weight by a plain parameter holding its current value
     (torch.nn.utils.remove_spectral_norm)."""
-    for key, hook in list(module._forward_pre_hooks.items()):
-        if isinstance(hook, SpectralNorm) and hook.name == name:
-            with autograd.no_grad():
-                weight = hook.compute_weight(module, do_power_iteration=False)
-            delattr(module, name)
-            del module._parameters[name + "_orig"]
-            del module._buffers[name + "_u"]
-            del module._buffers[name + "_v"]
-            setattr(module, name, Parameter(weight.detach()))
-            del module._forward_pre_hooks[key]
-            return module
-    raise ValueError(f"spectral_norm of '{name}' not found in {module}")
+    key, hook = _find_hook(module, SpectralNorm, name)
+    if hook is None:
+        raise ValueError(f"spectral_norm of '{name}' not found in {module}")
+    with autograd.no_grad():
+        weight = hook.compute_weight(module, do_power_iteration=False)
+    delattr(module, name)
+    del module._parameters[name + "_orig"]
+    del module._buffers[name + "_u"]
+    del module._buffers[name + "_v"]
+    setattr(module, name, Parameter(weight.detach()))
+    del module._forward_pre_hooks[key]
+    return module

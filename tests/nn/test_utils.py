@@ -186,3 +186,9 @@ def test_functional_call_ties_weights_and_checks_strictly():
     with pytest.raises(RuntimeError, match=r"Unexpected key\(s\): 'c'.*\n.*Missing key\(s\): "
                                            r"'a.weight', 'b.weight'"):
         functional_call(m, {"c": autograd.ones(1)}, autograd.ones(1, 2), strict=True)
+
+
+def test_a_parameter_takes_one_weight_or_spectral_norm():
+    layer = nn.utils.spectral_norm(nn.Linear(2, 2))
+    with pytest.raises(RuntimeError, match="Cannot register two spectral_norm hooks"):
+        nn.utils.spectral_norm(layer)
