@@ -8,6 +8,7 @@ get ``.grad`` written.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -402,10 +403,14 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
-         create_graph: bool = False, allow_unused: bool = False,
+         create_graph: bool = False, only_inputs: bool = True, allow_unused: bool = False,
          materialize_grads: bool = False) -> tuple:
     """Gradients of ``outputs`` with respect to ``inputs``, without touching ``.grad``
-    (torch.autograd.grad)."""
+    (torch.autograd.grad; ``only_inputs`` is accepted and ignored, as torch does)."""
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). "
+                      "To accumulate gradient for other parts of the graph, please use "
+                      "torch.autograd.backward.", FutureWarning, stacklevel=2)
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     single = isinstance(inputs, Tensor)
     inputs = [inputs] if single else list(inputs)
