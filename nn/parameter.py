@@ -39,6 +39,25 @@ class Parameter(Tensor):
         return (_rebuild_parameter, (self.data, self.requires_grad))
 
 
+class UninitializedParameter(Parameter):
+    """A Parameter whose shape is not known yet, made real by ``materialize`` (the lazy layers'
+    weights, torch.nn.UninitializedParameter). Materialising keeps the object, so optimizers
+    built before the first forward pass still hold it."""
+
+    def __init__(self, requires_grad: bool = True, device=None, dtype=None) -> None:
+        super().__init__(autograd.empty(0, dtype=dtype), requires_grad)
+
+    def materialize(self, shape: tuple, device=None, dtype=None) -> None:
+        """Give the parameter uninitialised storage of ``shape`` and make it a plain Parameter."""
+        self.data = autograd.empty(*shape, dtype=dtype or self.dtype).data
+        self.__class__ = Parameter
+
+    def __repr__(self) -> str:
+        return "<UninitializedParameter>"
+
+    __str__ = __repr__
+
+
 def _rebuild_parameter(data, requires_grad: bool) -> Parameter:
     return Parameter(autograd.from_numpy(data), requires_grad)
 

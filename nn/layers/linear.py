@@ -10,9 +10,9 @@ from autograd import Tensor
 from .. import init
 from ..functional.linear import bilinear, check_last_dim, linear
 from ..module import Module
-from ..parameter import Parameter
+from ..parameter import Parameter, UninitializedParameter
 
-__all__ = ["Identity", "Linear", "Bilinear", "Flatten", "Unflatten"]
+__all__ = ["Identity", "Linear", "LazyLinear", "Bilinear", "Flatten", "Unflatten"]
 
 
 class Identity(Module):
@@ -59,6 +59,51 @@ class Linear(Module):
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
+
+
+class LazyLinear(Linear):
+    """A Linear whose in_features is read from the first input (torch.nn.LazyLinear); it then
+    initialises like Linear and becomes one."""
+
+    def __init__(self, out_features: int, bias: bool = True, device=None, dtype=None) -> None:
+        Module.__init__(self)
+        self.in_features = 0
+        self.out_features = out_features
+        self.weight = UninitializedParameter(dtype=dtype)
+        if bias:
+            self.bias = UninitializedParameter(dtype=dtype)
+        else:
+            self.register_parameter("bias", None)
+        self._infer_hook = self.register_forward_pre_hook(_infer_linear)
+
+    def reset_parameters(self) -> None:
+        """Initialise like Linear once the shapes are known."""
+        if not isinstance(self.weight, UninitializedParameter):
+            super().reset_parameters()
+
+    def _plan_load(self, state_dict, prefix: str, plan: list, missing: list, unexpected: list,
+                   errors: list) -> None:
+        # loaded values give the parameters their shapes, as in torch
+        for name, param in self._parameters.items():
+            value = state_dict.get(prefix + name)
+            if isinstance(param, UninitializedParameter) and hasattr(value, "shape"):
+                param.materialize(tuple(value.shape))
+        super()._plan_load(state_dict, prefix, plan, missing, unexpected, errors)
+
+
+def _infer_linear(module: LazyLinear, args: tuple) -> None:
+    """LazyLinear's one-off pre-hook: size the parameters from the input, then turn Linear."""
+    if isinstance(module.weight, UninitializedParameter):
+        module.in_features = args[0].shape[-1]
+        module.weight.materialize((module.out_features, module.in_features))
+        if module.bias is not None:
+            module.bias.materialize((module.out_features,))
+        Linear.reset_parameters(module)
+    else:
+        module.in_features = module.weight.shape[1]
+    module._infer_hook.remove()
+    del module._infer_hook
+    module.__class__ = Linear
 
 
 class Bilinear(Module):

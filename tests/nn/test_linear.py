@@ -109,3 +109,30 @@ def test_flatten_gradient_flows():
     x = autograd.randn(2, 3, 4, requires_grad=True)
     nn.Flatten()(x).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), np.ones((2, 3, 4), np.float32))
+
+
+def test_lazy_linear_infers_in_features_and_becomes_linear():
+    torch = need_torch()
+    lazy = nn.LazyLinear(3)
+    assert repr(lazy) == repr(torch.nn.LazyLinear(3))
+    assert list(lazy.state_dict()) == ["weight", "bias"]
+    weight = lazy.weight
+    autograd.manual_seed(0)
+    out = lazy(autograd.randn(2, 5))
+    assert type(lazy) is nn.Linear and lazy.in_features == 5 and out.shape == (2, 3)
+    assert lazy.weight is weight and type(weight) is nn.Parameter
+    assert repr(lazy) == repr(torch.nn.Linear(5, 3)) and not lazy._forward_pre_hooks
+    assert np.abs(weight.detach().numpy()).max() <= 1 / math.sqrt(5)
+    out.sum().backward()
+    assert weight.grad.shape == (3, 5)
+
+
+def test_lazy_linear_takes_its_shape_from_a_loaded_state_dict():
+    torch = need_torch()
+    theirs = torch.nn.Linear(4, 2, bias=False)
+    lazy = nn.LazyLinear(2, bias=False)
+    lazy.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    x = random_arrays([(3, 4)])[0]
+    np.testing.assert_allclose(lazy(autograd.tensor(x)).detach().numpy(),
+                               theirs(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
+    assert type(lazy) is nn.Linear and lazy.in_features == 4
