@@ -42,5 +42,5 @@ from .layers.upsample import (
     UpsamplingNearest2d,
 )
 from .module import Module
-from .parameter import Buffer, Parameter
+from .parameter import Buffer, Parameter, UninitializedParameter
 from .summary import summary
