@@ -385,9 +385,20 @@ def _lstm_coefficients(acts, cs, hs, tcs, H: int):
     """Per step (coef_c, coef, f) as constants: dc += dh * coef_c, dgates = [dc]*3 + [dh] times
     coef, dc_prev = dc * f; and the stacked previous hidden states."""
     i, f, g, o = acts[..., :H], acts[..., H:2 * H], acts[..., 2 * H:3 * H], acts[..., 3 * H:]
-    coef_c = o * (1 - tcs * tcs)
-    coef = np.concatenate([g * i * (1 - i), cs[:-1] * f * (1 - f), i * (1 - g * g),
-                           tcs * o * (1 - o)], -1)
+    # written in place, slice by slice: no sequence-sized temporaries at the memory peak
+    coef_c = np.multiply(tcs, tcs)
+    np.subtract(1, coef_c, out=coef_c)
+    coef_c *= o
+    coef = np.empty_like(acts)
+    for k, (gate, factor) in enumerate(((i, g), (f, cs[:-1]), (g, i), (o, tcs))):
+        part = coef[..., k * H:(k + 1) * H]
+        if k == 2:                          # tanh gate: 1 - g^2
+            np.multiply(gate, gate, out=part)
+            np.subtract(1, part, out=part)
+        else:                               # sigmoid gates: s (1 - s)
+            np.subtract(1, gate, out=part)
+            part *= gate
+        part *= factor
     steps = [(const(coef_c[t]), const(coef[t]), const(f[t])) for t in range(acts.shape[0])]
     return steps, const(hs[:-1])
 
