@@ -34,3 +34,4 @@ from .viz import draw_graph, print_graph
 from . import backends, cuda
 from .queries import is_floating_point, is_nonzero, is_tensor, numel
 from .distance import cdist
+from .variable import Variable

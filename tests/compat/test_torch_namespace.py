@@ -109,3 +109,24 @@ def test_cuda_synchronize_refuses():
 
     with pytest.raises(AssertionError, match="not compiled with CUDA"):
         autograd.cuda.synchronize()
+
+
+def test_legacy_variable(tmp_path):
+    run_compat("""
+Variable = torch.autograd.Variable
+t = torch.ones(2)
+v = Variable(t)
+record("plain", (v is t, v.requires_grad, v.is_leaf))
+w = Variable(t, requires_grad=True)
+record("leaf", (w.requires_grad, w.is_leaf))
+(w * 3).sum().backward()
+record("grad", w.grad)
+record("isinstance", (isinstance(t, Variable), isinstance(w, torch.Tensor),
+                     isinstance(1.0, Variable)))
+y = Variable(torch.ones(2, requires_grad=True) * 2)
+record("detached", (y.requires_grad, y.grad_fn is None))
+try:
+    Variable([1.0, 2.0])
+except TypeError as e:
+    record("error", str(e))
+""", tmp_path)

@@ -1,0 +1,48 @@
+"""Scripts that still differ from torch, kept as strict xfails so the fix flips them to passing."""
+
+import pytest
+
+from tests.compat.harness import run_compat
+
+
+@pytest.mark.xfail(reason="Tensor.data returns the numpy array; the lead is renaming it",
+                   strict=True)
+def test_tensor_data_idioms(tmp_path):
+    run_compat("""
+torch.manual_seed(0)
+model = nn.Linear(4, 3)
+sync(model)
+x = torch.from_numpy(np.linspace(-1, 1, 8, dtype=np.float32).reshape(2, 4))
+out = model(x)
+_, predicted = torch.max(out.data, 1)
+record("predicted", predicted)
+record("data_is_tensor", torch.is_tensor(out.data))
+record("data_requires_grad", out.data.requires_grad)
+model.bias.data.zero_()
+model.weight.data.fill_(0.1)
+record("bias", model.bias)
+record("weight", model.weight)
+w = model.weight
+w.data = w.data * 2
+record("assigned", model.weight)
+loss = out.sum()
+loss.backward()
+model.weight.grad.data.zero_()
+record("grad_zeroed", model.weight.grad)
+record("loss_data_item", loss.data.item())
+for p in model.parameters():
+    p.data.add_(p.grad.data, alpha=-0.1)
+record("updated", list(model.parameters()))
+""", tmp_path)
+
+
+@pytest.mark.xfail(reason="shapes are plain tuples and dtypes numpy dtypes: print(x.shape) shows "
+                          "(2, 3) instead of torch.Size([2, 3]), str(x.dtype) 'float32'",
+                   strict=True)
+def test_printed_shapes_and_dtypes(tmp_path):
+    run_compat("""
+x = torch.zeros(2, 3)
+record("shape", str(x.shape).replace("torch.", ""))
+record("size", repr(x.size()).replace("torch.", ""))
+record("dtype", str(x.dtype).replace("torch.", ""))
+""", tmp_path)
