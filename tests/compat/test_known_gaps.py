@@ -46,3 +46,30 @@ record("shape", str(x.shape).replace("torch.", ""))
 record("size", repr(x.size()).replace("torch.", ""))
 record("dtype", str(x.dtype).replace("torch.", ""))
 """, tmp_path)
+
+
+@pytest.mark.xfail(reason="numpy-style axis=/keepdims= aliases (torch accepts them on every dim "
+                          "argument) are not accepted by our ops", strict=True)
+def test_numpy_style_axis_aliases(tmp_path):
+    run_compat("""
+x = torch.arange(6.0).view(2, 3)
+record("sum_axis", torch.sum(x, axis=1))
+record("mean_axis", x.mean(axis=0, keepdims=True))
+record("max_axis", x.max(axis=1).values)
+record("cat_axis", torch.cat([x, x], axis=0))
+""", tmp_path)
+
+
+@pytest.mark.xfail(reason="in-place shape methods (unsqueeze_, squeeze_, t_, transpose_) are "
+                          "missing on Tensor", strict=True)
+def test_inplace_shape_methods(tmp_path):
+    run_compat("""
+u = torch.ones(3)
+u.unsqueeze_(0)
+record("unsqueeze_", tuple(u.shape))
+u.squeeze_()
+record("squeeze_", tuple(u.shape))
+m = torch.arange(6.0).view(2, 3)
+m.t_()
+record("t_", m)
+""", tmp_path)
