@@ -150,7 +150,7 @@ class ModuleList(_IndexedModules):
         # runs of modules with the same repr print once, as "(0-2): 3 x Linear(...)"
         reprs = [repr(m) for m in self]
         if not reprs:
-            return "ModuleList()"
+            return f"{self._get_name()}()"
         lines, start = [], 0
         for i in range(1, len(reprs) + 1):
             if i == len(reprs) or reprs[i] != reprs[start]:
@@ -159,7 +159,7 @@ class ModuleList(_IndexedModules):
                 body = _indent(reprs[start], 2)
                 lines.append(f"{label}: " + (body if count == 1 else f"{count} x {body}"))
                 start = i
-        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+        return f"{self._get_name()}(\n  " + "\n  ".join(lines) + "\n)"
 
 
 class ModuleDict(Module):

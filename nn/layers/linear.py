@@ -53,8 +53,10 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Tensor) -> Tensor:
-        check_last_dim("Linear", input, self.in_features, self.weight)
-        return linear(input, self.weight, self.bias)
+        # read self.weight once: a parametrized weight is recomputed on every access
+        weight = self.weight
+        check_last_dim("Linear", input, self.in_features, weight)
+        return linear(input, weight, self.bias)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

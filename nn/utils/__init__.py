@@ -1,7 +1,7 @@
 """nn.utils: gradient clipping, parameter/vector conversion, weight and spectral normalisation
 (torch.nn.utils)."""
 
-from . import rnn, stateless
+from . import parametrizations, parametrize, rnn, stateless
 from .clip_grad import clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
 from .convert_parameters import parameters_to_vector, vector_to_parameters
 from .weight_norm import remove_spectral_norm, remove_weight_norm, spectral_norm, weight_norm

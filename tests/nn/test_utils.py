@@ -192,3 +192,61 @@ def test_a_parameter_takes_one_weight_or_spectral_norm():
     layer = nn.utils.spectral_norm(nn.Linear(2, 2))
     with pytest.raises(RuntimeError, match="Cannot register two spectral_norm hooks"):
         nn.utils.spectral_norm(layer)
+
+
+@pytest.mark.parametrize("kind", ["weight_norm", "spectral_norm"])
+@pytest.mark.parametrize("make", [lambda lib: lib.Linear(4, 3),
+                                  lambda lib: lib.Conv2d(2, 3, 3),
+                                  lambda lib: lib.ConvTranspose2d(2, 3, 3)],
+                         ids=["linear", "conv", "conv_transpose"])
+def test_parametrizations_match_torch(kind, make):
+    torch = need_torch()
+    from tests.nn.layer_check import module_parity, random_arrays
+
+    ours, theirs = make(nn), make(torch.nn)
+    getattr(nn.utils.parametrizations, kind)(ours)
+    getattr(torch.nn.utils.parametrizations, kind)(theirs)
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    shape = (2, 4) if isinstance(ours, nn.Linear) else (2, 2, 5, 5)
+    for train in (True, True, False):
+        module_parity(ours, theirs, random_arrays([shape]), train=train)
+        ours.zero_grad()
+        theirs.zero_grad()
+
+
+def test_register_and_remove_a_custom_parametrization():
+    from nn.utils import parametrize
+
+    class Symmetric(nn.Module):
+        def forward(self, x):
+            return x.triu() + x.triu(1).transpose(-1, -2)
+
+    layer = nn.Linear(3, 3)
+    original = layer.weight
+    other = nn.Linear(3, 3)
+    parametrize.register_parametrization(layer, "weight", Symmetric())
+    assert type(layer).__name__ == "ParametrizedLinear" and type(other) is nn.Linear
+    assert parametrize.is_parametrized(layer) and not parametrize.is_parametrized(layer, "bias")
+    assert layer.parametrizations.weight.original is original
+    assert list(layer.state_dict()) == ["bias", "parametrizations.weight.original"]
+    w = layer.weight.detach().numpy()
+    np.testing.assert_array_equal(w, w.T)
+    layer(autograd.randn(2, 3)).sum().backward()
+    assert original.grad is not None
+    with parametrize.cached():
+        assert layer.weight is layer.weight
+    parametrize.remove_parametrizations(layer, "weight")
+    assert type(layer) is nn.Linear and layer.weight is original
+    np.testing.assert_array_equal(layer.weight.detach().numpy(), w)
+    with pytest.raises(ValueError, match="does not have a parametrization"):
+        parametrize.remove_parametrizations(layer, "weight")
+
+
+def test_weight_norm_parametrization_removed_keeps_the_weight():
+    layer = nn.utils.parametrizations.weight_norm(nn.Linear(4, 3))
+    x = autograd.randn(2, 4)
+    before = layer(x).detach().numpy()
+    nn.utils.parametrize.remove_parametrizations(layer, "weight")
+    assert list(layer.state_dict()) == ["bias", "weight"]
+    np.testing.assert_allclose(layer(x).detach().numpy(), before, rtol=1e-5)
