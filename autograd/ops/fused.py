@@ -350,9 +350,11 @@ class LSTMSequence(Op):
             cs[t + 1] += a[:, :H] * a[:, 2 * H:3 * H]
             np.tanh(cs[t + 1], out=tcs[t])
             np.multiply(a[:, 3 * H:], tcs[t], out=hs[t + 1])
-        ctx.acts, ctx.cs, ctx.hs, ctx.tcs = acts, cs, hs, tcs
+        outputs = hs[1:].copy(), hs[T].copy(), cs[T].copy()
+        ctx.coef, ctx.coef_c, ctx.forget = _lstm_coefficients(acts, cs, tcs, H)
+        ctx.hs = hs
         ctx.save_for_backward(xp, w_hh, h0, c0)
-        return hs[1:].copy(), hs[T].copy(), cs[T].copy()
+        return outputs
 
     @staticmethod
     def backward(ctx, grad_out, grad_h, grad_c):
@@ -361,7 +363,9 @@ class LSTMSequence(Op):
         if grad_mode.STATE.enabled:
             steps, h_prev = _lstm_coefficients_recorded(xp, w_hh, h0, c0)
         else:
-            steps, h_prev = _lstm_coefficients(ctx.acts, ctx.cs, ctx.hs, ctx.tcs, H)
+            coef, coef_c, forget = ctx.coef, ctx.coef_c, ctx.forget
+            steps = [(const(coef_c[t]), const(coef[t]), const(forget[t])) for t in range(T)]
+            h_prev = const(ctx.hs[:-1])
         grads_out = grad_out.unbind(0)
         dgates = [None] * T
         dh, dc = grad_h, grad_c
@@ -378,29 +382,29 @@ class LSTMSequence(Op):
         return dgates, grad_w, dh, dc
 
     def _free_extra(self) -> None:
-        self.acts = self.cs = self.hs = self.tcs = None
+        self.coef = self.coef_c = self.forget = self.hs = None
 
 
-def _lstm_coefficients(acts, cs, hs, tcs, H: int):
-    """Per step (coef_c, coef, f) as constants: dc += dh * coef_c, dgates = [dc]*3 + [dh] times
-    coef, dc_prev = dc * f; and the stacked previous hidden states."""
+def _lstm_coefficients(acts, cs, tcs, H: int) -> tuple:
+    """The backward's coefficients (coef, coef_c, f) for all steps: dc += dh * coef_c,
+    dgates = [dc, dc, dc, dh] * coef, dc_prev = dc * f. Made at the end of forward, turning the
+    activations into coef in place, so backward allocates nothing sequence-sized for them."""
     i, f, g, o = acts[..., :H], acts[..., H:2 * H], acts[..., 2 * H:3 * H], acts[..., 3 * H:]
-    # written in place, slice by slice: no sequence-sized temporaries at the memory peak
+    forget = f.copy()
     coef_c = np.multiply(tcs, tcs)
     np.subtract(1, coef_c, out=coef_c)
-    coef_c *= o
-    coef = np.empty_like(acts)
-    for k, (gate, factor) in enumerate(((i, g), (f, cs[:-1]), (g, i), (o, tcs))):
-        part = coef[..., k * H:(k + 1) * H]
-        if k == 2:                          # tanh gate: 1 - g^2
-            np.multiply(gate, gate, out=part)
-            np.subtract(1, part, out=part)
-        else:                               # sigmoid gates: s (1 - s)
-            np.subtract(1, gate, out=part)
-            part *= gate
-        part *= factor
-    steps = [(const(coef_c[t]), const(coef[t]), const(f[t])) for t in range(acts.shape[0])]
-    return steps, const(hs[:-1])
+    coef_c *= o                                   # o (1 - tanh(c)^2)
+    o *= 1 - o
+    o *= tcs                                      # tanh(c) o (1 - o)
+    f *= 1 - f
+    f *= cs[:-1]                                  # c_prev f (1 - f)
+    g_before = g.copy()
+    np.multiply(g, g, out=g)
+    np.subtract(1, g, out=g)
+    g *= i                                        # i (1 - g^2)
+    i *= 1 - i
+    i *= g_before                                 # g i (1 - i)
+    return acts, coef_c, forget
 
 
 def _lstm_coefficients_recorded(xp, w_hh, h0, c0):
