@@ -71,14 +71,16 @@ def binary_operands(op: str, a, b):
     of a higher kind than the tensor (int tensor * 0.5), in which case the tensor is cast.
     """
     ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
-    # fast paths (every op pays for this function): a float tensor with a Python float, or two
-    # tensors of one dtype and one shape, need no promotion and no broadcasting check
+    # fast paths (every op pays for this function): a float tensor with a Python float or int,
+    # or two tensors of one dtype and one shape, need no promotion and no broadcasting check
     if ta:
-        if type(b) is float:
+        if type(b) is float or type(b) is int:
             if a.data.dtype.kind == "f":
                 return a, b
         elif tb and a.data.dtype is b.data.dtype and a.data.shape == b.data.shape:
             return a, b
+    elif tb and (type(a) is float or type(a) is int) and b.data.dtype.kind == "f":
+        return a, b
     if ta and tb:
         da, db = a.data.dtype, b.data.dtype
         if da is not db and da != db:
