@@ -35,3 +35,18 @@ from . import backends, cuda
 from .queries import is_floating_point, is_nonzero, is_tensor, numel
 from .distance import cdist
 from .variable import Variable
+from .constants import __version__, e, inf, nan, pi
+from .type_info import finfo, iinfo
+from .threads import get_num_threads, set_num_threads
+from .legacy_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor,
+                           HalfTensor, IntTensor, LongTensor, ShortTensor)
+
+
+def __getattr__(name: str):
+    """`torch.nn`, `torch.optim` in `import autograd as torch` scripts: the sibling packages,
+    imported on first use (they import autograd, so autograd cannot import them eagerly)."""
+    if name in ("nn", "optim"):
+        import importlib
+
+        return importlib.import_module(name)
+    raise AttributeError(f"module 'autograd' has no attribute '{name}'")

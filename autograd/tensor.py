@@ -52,10 +52,23 @@ class Tensor:
 
     __array_priority__ = 1000  # numpy defers to Tensor's reflected operators
 
-    def __init__(self, data=None, dtype=None, requires_grad: bool = False) -> None:
+    def __init__(self, *args, dtype=None, requires_grad: bool = False) -> None:
+        """torch.Tensor's legacy constructor: ``Tensor(2, 3)`` is uninitialized data of that size
+        (zero-filled here), ``Tensor([1, 2])`` a copy in the default float dtype, ``Tensor(t)``
+        shares t's array."""
         from .creation import as_array
 
-        self.data = as_array([] if data is None else data, dtype)
+        if args and all(type(a) is int for a in args):
+            self.data = np.zeros(args, dtypes.as_dtype(dtype or dtypes.get_default_dtype()))
+        elif len(args) > 1:
+            raise TypeError(f"Tensor(): expected sizes (ints) or one data argument, got "
+                            f"({', '.join(type(a).__name__ for a in args)})")
+        elif args and isinstance(args[0], Tensor):
+            self.data = args[0].data if dtype is None else as_array(args[0], dtype)
+        else:
+            data = args[0] if args else []
+            self.data = np.array(as_array(data), dtypes.as_dtype(
+                dtype or dtypes.get_default_dtype()))
         self.grad = None
         self.requires_grad = False
         self.grad_fn = None
@@ -258,7 +271,9 @@ class Tensor:
     def type(self, dtype=None):
         if dtype is None:
             return f"autograd.{_TYPE_NAMES.get(self.dtype.name, self.dtype.name)}"
-        return self.to(dtype)
+        from .legacy_types import as_type_dtype  # x.type(torch.FloatTensor), x.type("...")
+
+        return self.to(as_type_dtype(dtype))
 
     def float(self) -> Tensor:
         return self.to(dtypes.float32)

@@ -17,12 +17,13 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
         raise RuntimeError(f"bincount only supports 1-d non-negative integral inputs "
                            f"(got shape {x.shape})")
     if weights is None:
-        return Tensor(np.bincount(x, minlength=minlength).astype(np.int64))
+        return Tensor._make(np.bincount(x, minlength=minlength).astype(np.int64), False, None)
     w = weights.data if isinstance(weights, Tensor) else np.asarray(weights)
     if w.shape != x.shape:
         raise RuntimeError(f"bincount: weights of shape {w.shape} must match input {x.shape}")
     out_dtype = w.dtype if w.dtype.kind == "f" else np.float64
-    return Tensor(np.bincount(x, weights=w, minlength=minlength).astype(out_dtype))
+    counts = np.bincount(x, weights=w, minlength=minlength).astype(out_dtype)
+    return Tensor._make(counts, False, None)
 
 
 __all__ = ["bincount"]
