@@ -50,3 +50,4 @@ def __getattr__(name: str):
 
         return importlib.import_module(name)
     raise AttributeError(f"module 'autograd' has no attribute '{name}'")
+from .printing import set_printoptions

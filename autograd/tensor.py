@@ -11,6 +11,7 @@ import weakref
 import numpy as np
 
 from . import dtypes, grad_mode
+from .printing import format_tensor
 
 
 class device:
@@ -403,7 +404,7 @@ class Tensor:
 
     # ---------------------------------------------------------------- printing
     def __repr__(self) -> str:
-        return _format_tensor(self)
+        return format_tensor(self)
 
     __str__ = __repr__
 
@@ -430,41 +431,3 @@ def _check_dim(dim: int, ndim: int, op: str) -> int:
             f"{op}: Dimension out of range (expected to be in range of [{lo}, {hi}], "
             f"but got {dim})")
     return dim % max(ndim, 1)
-
-
-def _format_tensor(t: Tensor) -> str:
-    data = t.data
-    kind = data.dtype.kind
-    if kind == "f":
-        finite = data[np.isfinite(data)]
-        if finite.size and np.all(finite == np.round(finite)) and np.abs(finite).max() < 1e8:
-            fmt = lambda v: _float_int(v)  # noqa: E731
-        else:
-            big = finite.size and (np.abs(finite).max() >= 1e8 or (
-                np.abs(finite[finite != 0]).min() < 1e-4 if np.any(finite != 0) else False))
-            fmt = (lambda v: f"{v:.4e}") if big else (lambda v: f"{v:.4f}")  # noqa: E731
-        body = np.array2string(data, separator=", ", formatter={"float_kind": fmt},
-                               threshold=1000, edgeitems=3, max_line_width=80, prefix="tensor(")
-    elif kind == "b":
-        body = np.array2string(data, separator=", ", threshold=1000,
-                               formatter={"bool": lambda v: "True" if v else "False"},
-                               prefix="tensor(")
-    else:
-        body = np.array2string(data, separator=", ", threshold=1000, prefix="tensor(")
-    extras = []
-    default_dtype = dtypes.get_default_dtype()
-    if data.dtype not in (default_dtype, dtypes.int64, dtypes.bool_):
-        extras.append(f"dtype=autograd.{data.dtype.name}")
-    if data.size == 0 and data.ndim > 1:
-        extras.insert(0, f"size={tuple(data.shape)}")
-    if t.grad_fn is not None:
-        extras.append(f"grad_fn=<{t.grad_fn.name()}>")
-    elif t.requires_grad:
-        extras.append("requires_grad=True")
-    return "tensor(" + body + "".join(", " + e for e in extras) + ")"
-
-
-def _float_int(v) -> str:
-    if not np.isfinite(v):
-        return "nan" if np.isnan(v) else ("inf" if v > 0 else "-inf")
-    return f"{v:.0f}."
