@@ -10,7 +10,6 @@ derivative is available. Sorting ops compute their indices on arrays and take th
 from __future__ import annotations
 
 import builtins
-from collections import namedtuple
 
 import numpy as np
 
@@ -18,6 +17,7 @@ from .. import grad_mode
 from ..tensor import Tensor
 from ._base import Op, const, norm_dim, to_tensor
 from .elementwise import _alias, _inplace, where
+from .reduce import return_types
 from .shape import _accepts_axis, clone, expand, movedim, reshape, sum_to_shape, tril, triu
 
 _INDEX_TYPES = "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables " \
@@ -867,9 +867,9 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 
 # ---------------------------------------------------------------- sorting
-SortResult = namedtuple("sort", ["values", "indices"])
-TopkResult = namedtuple("topk", ["values", "indices"])
-KthvalueResult = namedtuple("kthvalue", ["values", "indices"])
+SortResult = return_types.sort
+TopkResult = return_types.topk
+KthvalueResult = return_types.kthvalue
 
 
 def _argsort(a: np.ndarray, axis: int, descending: bool) -> np.ndarray:

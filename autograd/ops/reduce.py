@@ -19,7 +19,7 @@ from .. import dtypes
 from ..tensor import Tensor
 from ._base import Op, const, norm_dim, norm_dims
 from .elementwise import where
-from .shape import expand, reshape
+from .shape import _accepts_axis, expand, reshape
 
 # ---------------------------------------------------------------- helpers
 
@@ -94,7 +94,7 @@ def _result_type(name: str, fields: str = "values indices"):
 
 
 class return_types:  # noqa: N801 (mirrors the torch.return_types module)
-    """Named result tuples of the reductions that also return indices."""
+    """Named result tuples of the reductions (and sort/topk/kthvalue) that also return indices."""
 
     max = _result_type("max")
     min = _result_type("min")
@@ -103,6 +103,9 @@ class return_types:  # noqa: N801 (mirrors the torch.return_types module)
     cummax = _result_type("cummax")
     cummin = _result_type("cummin")
     aminmax = _result_type("aminmax", "min max")
+    sort = _result_type("sort")
+    topk = _result_type("topk")
+    kthvalue = _result_type("kthvalue")
 
 
 # ---------------------------------------------------------------- sum, mean, nansum, nanmean
@@ -772,6 +775,12 @@ def count_nonzero(input: Tensor, dim=None) -> Tensor:
     axes = _axes(dim, input, "count_nonzero")
     return const(np.asarray(np.count_nonzero(input.data, axis=axes), dtype=np.int64))
 
+
+for _name in ("sum", "mean", "nansum", "nanmean", "prod", "var", "std", "var_mean", "std_mean",
+              "max", "min", "amax", "amin", "argmax", "argmin", "median", "nanmedian", "logsumexp",
+              "cumsum", "cumprod", "cummax", "cummin", "aminmax", "norm", "all", "any",
+              "count_nonzero"):
+    globals()[_name] = _accepts_axis(globals()[_name])
 
 __all__ = ["sum", "mean", "nansum", "nanmean", "prod", "var", "std", "var_mean", "std_mean",
            "max", "min", "amax", "amin", "argmax", "argmin", "median", "nanmedian", "logsumexp",

@@ -1160,12 +1160,16 @@ __all__ = ["sum_to_shape", "expand", "expand_as", "broadcast_to", "reshape", "vi
            "broadcast_tensors", "block_diag", "cartesian_prod", "tril_indices", "triu_indices"]
 
 def _accepts_axis(fn):
-    """Let ``axis=`` stand for ``dim=``, as torch's argument parser does."""
+    """Let ``axis=`` stand for ``dim=`` (and ``keepdims=`` for ``keepdim=``), as torch's argument
+    parser does."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        if "axis" in kwargs:
-            kwargs["dim"] = kwargs.pop("axis")
+        if kwargs:
+            if "axis" in kwargs:
+                kwargs["dim"] = kwargs.pop("axis")
+            if "keepdims" in kwargs:
+                kwargs["keepdim"] = kwargs.pop("keepdims")
         return fn(*args, **kwargs)
 
     return wrapper

@@ -48,18 +48,6 @@ record("dtype", str(x.dtype).replace("torch.", ""))
 """, tmp_path)
 
 
-@pytest.mark.xfail(reason="numpy-style axis=/keepdims= aliases (torch accepts them on every dim "
-                          "argument) are not accepted by our ops", strict=True)
-def test_numpy_style_axis_aliases(tmp_path):
-    run_compat("""
-x = torch.arange(6.0).view(2, 3)
-record("sum_axis", torch.sum(x, axis=1))
-record("mean_axis", x.mean(axis=0, keepdims=True))
-record("max_axis", x.max(axis=1).values)
-record("cat_axis", torch.cat([x, x], axis=0))
-""", tmp_path)
-
-
 @pytest.mark.xfail(reason="in-place shape methods (unsqueeze_, squeeze_, t_, transpose_) are "
                           "missing on Tensor", strict=True)
 def test_inplace_shape_methods(tmp_path):

@@ -241,3 +241,30 @@ record("isinstance_param", isinstance(nn.Parameter(torch.zeros(2)), torch.Tensor
 record("param_repr_type", type(nn.Linear(2, 2).weight).__name__)
 record("is_tensor_param", torch.is_tensor(nn.Linear(2, 2).weight))
 """, tmp_path)
+
+
+def test_numpy_style_axis_and_keepdims(tmp_path):
+    run_compat("""
+x = torch.arange(6.0).view(2, 3)
+record("sum_axis", torch.sum(x, axis=1))
+record("mean_axis", x.mean(axis=0, keepdims=True))
+record("max_axis", x.max(axis=1).values)
+record("argmax_axis", x.argmax(axis=1))
+record("std_axis", torch.std(x, axis=0, keepdims=True))
+record("cat_axis", torch.cat([x, x], axis=0))
+record("sort_axis", x.sort(axis=1, descending=True).indices)
+record("any_axis", (x > 4).any(axis=1))
+""", tmp_path)
+
+
+def test_named_result_tuples_print_like_torch(tmp_path):
+    run_compat("""
+x = torch.tensor([[3.0, 1.0, 2.0], [0.5, 4.0, 1.0]])
+for name, result in [("max", x.max(1)), ("min", torch.min(x, dim=0)), ("sort", x.sort()),
+                     ("topk", x.topk(2)), ("kthvalue", torch.kthvalue(x, 2)),
+                     ("median", x.median(dim=1))]:
+    record(name, repr(result).replace("torch.", "autograd."))
+    record(name + "_first", result[0])
+values, indices = x.sort(dim=0)
+record("unpacked", (values, indices))
+""", tmp_path)
