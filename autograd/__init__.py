@@ -51,3 +51,4 @@ def __getattr__(name: str):
         return importlib.import_module(name)
     raise AttributeError(f"module 'autograd' has no attribute '{name}'")
 from .printing import set_printoptions
+from . import distributions
