@@ -35,7 +35,8 @@ record("logits", probs_dist.logits)
 record("batch_shape", tuple(probs_dist.batch_shape))
 record("many", tuple(probs_dist.sample((7,)).shape))
 record("broadcast_log_prob", probs_dist.log_prob(torch.tensor([[0], [2]])))
-record("zero_prob_entropy", torch.distributions.Categorical(probs=torch.tensor([0.0, 1.0])).entropy())
+certain = torch.distributions.Categorical(probs=torch.tensor([0.0, 1.0]))
+record("zero_prob_entropy", certain.entropy())
 """, tmp_path)
 
 
