@@ -67,8 +67,11 @@ def _canonical(value, tensor_types):
         return ("int", int(value))
     if isinstance(value, (float, np.floating)):
         return ("float", float(value))
-    if value is None or isinstance(value, str):
-        return (type(value).__name__, value)
+    if isinstance(value, str):
+        # our reprs name the package where torch's say "torch." (autograd.float32, ...)
+        return ("str", value.replace("torch.", "autograd."))
+    if value is None:
+        return ("NoneType", None)
     raise TypeError(f"record: cannot compare a value of type {type(value).__name__}")
 
 
