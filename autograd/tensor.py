@@ -113,6 +113,11 @@ class Tensor:
         return False
 
     @property
+    def is_cpu(self) -> bool:
+        """torch.Tensor.is_cpu: always True (numpy backend)."""
+        return True
+
+    @property
     def is_leaf(self) -> bool:
         return self.grad_fn is None
 
@@ -293,6 +298,18 @@ class Tensor:
 
     def bool(self) -> Tensor:
         return self.to(dtypes.bool_)
+
+    def byte(self) -> Tensor:
+        """torch.Tensor.byte: a uint8 copy (old-style masks)."""
+        return self.to(dtypes.uint8)
+
+    def short(self) -> Tensor:
+        """torch.Tensor.short: an int16 copy."""
+        return self.to(dtypes.int16)
+
+    def char(self) -> Tensor:
+        """torch.Tensor.char: an int8 copy."""
+        return self.to(dtypes.int8)
 
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)

@@ -268,3 +268,17 @@ for name, result in [("max", x.max(1)), ("min", torch.min(x, dim=0)), ("sort", x
 values, indices = x.sort(dim=0)
 record("unpacked", (values, indices))
 """, tmp_path)
+
+
+def test_old_style_masks_and_casts(tmp_path):
+    run_compat("""
+x = torch.tensor([[0.5, -1.0, 2.0], [3.0, -0.5, 0.0]])
+mask = (x > 0).byte()
+record("byte_mask", mask)
+record("masked_by_byte", x[mask.bool()])
+record("short_char", (x.short(), x.char()))
+record("is_cpu", x.is_cpu)
+record("is_cuda", x.is_cuda)
+record("byte_dtype", mask.dtype == torch.uint8)
+record("sum_byte", mask.sum())
+""", tmp_path)
