@@ -52,3 +52,5 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'autograd' has no attribute '{name}'")
 from .printing import set_printoptions
 from . import distributions
+from .dtypes import promote_types, result_type
+from .queries import is_complex

@@ -34,3 +34,8 @@ def is_nonzero(input: Tensor) -> bool:
         size = "no values" if x.numel() == 0 else "more than one value"
         raise RuntimeError(f"is_nonzero: Boolean value of Tensor with {size} is ambiguous")
     return bool(x.item())
+
+
+def is_complex(input: Tensor) -> bool:
+    """torch.is_complex: False for every tensor here (no complex dtypes in this library)."""
+    return _need_tensor("is_complex", input).dtype.kind == "c"

@@ -130,3 +130,19 @@ try:
 except TypeError as e:
     record("error", str(e))
 """, tmp_path)
+
+
+def test_type_promotion_queries(tmp_path):
+    run_compat("""
+record("promote", [torch.promote_types(a, b) == torch.promote_types(b, a) for a, b in
+                   [(torch.int32, torch.float32), (torch.int64, torch.int32)]])
+record("promote_values", (torch.promote_types(torch.int32, torch.float32) == torch.float32,
+                          torch.promote_types(torch.int32, torch.int64) == torch.int64,
+                          torch.promote_types(torch.float16, torch.float64) == torch.float64))
+record("result_type", (torch.result_type(torch.tensor([1]), 1.0) == torch.float32,
+                       torch.result_type(torch.tensor([1.0]), torch.tensor(2.0,
+                                         dtype=torch.float64)) == torch.float32,
+                       torch.result_type(torch.tensor([1]), torch.tensor([1.0],
+                                         dtype=torch.float64)) == torch.float64))
+record("is_complex", torch.is_complex(torch.ones(2)))
+""", tmp_path)
