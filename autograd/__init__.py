@@ -54,3 +54,8 @@ from .printing import set_printoptions
 from . import distributions
 from .dtypes import promote_types, result_type
 from .queries import is_complex
+from . import amp
+from .amp import autocast, is_autocast_enabled
+from .settings import (are_deterministic_algorithms_enabled, compile,
+                       get_float32_matmul_precision, set_float32_matmul_precision,
+                       use_deterministic_algorithms)

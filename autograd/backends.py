@@ -14,6 +14,7 @@ def _unavailable() -> bool:
     return False
 
 
-cudnn = SimpleNamespace(deterministic=False, benchmark=False, enabled=True,
+cudnn = SimpleNamespace(deterministic=False, benchmark=False, enabled=True, allow_tf32=True,
                         is_available=_unavailable)
+cuda = SimpleNamespace(matmul=SimpleNamespace(allow_tf32=False), is_built=_unavailable)
 mps = SimpleNamespace(is_available=_unavailable, is_built=_unavailable)

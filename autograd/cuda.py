@@ -6,6 +6,10 @@ Scripts written for GPUs (``torch.device("cuda" if torch.cuda.is_available() els
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+from . import amp as _amp
+
 
 def is_available() -> bool:
     """torch.cuda.is_available: always False (numpy backend, CPU only)."""
@@ -35,3 +39,9 @@ def synchronize(device=None) -> None:
 
 def empty_cache() -> None:
     """torch.cuda.empty_cache: there is no CUDA cache to empty (a no-op, as in torch)."""
+
+
+# torch.cuda.amp.autocast / torch.cuda.amp.GradScaler (the older spelling of torch.amp's)
+amp = SimpleNamespace(autocast=lambda enabled=True, dtype=None, cache_enabled=None:
+                      _amp.autocast("cuda", dtype, enabled, cache_enabled),
+                      GradScaler=_amp.GradScaler)

@@ -1,0 +1,41 @@
+"""Global switches scripts flip for speed or reproducibility on GPUs, and torch.compile.
+
+numpy on the CPU is deterministic and computes float32 matmuls in full precision, so these
+record the request (the getters report it) and change no result.
+"""
+
+from __future__ import annotations
+
+_state = {"matmul_precision": "highest", "deterministic": False, "warn_only": False}
+
+
+def set_float32_matmul_precision(precision: str) -> None:
+    """torch.set_float32_matmul_precision('highest' | 'high' | 'medium')."""
+    if precision not in ("highest", "high", "medium"):
+        raise RuntimeError(f"set_float32_matmul_precision: invalid precision {precision!r} "
+                           f"(expected 'highest', 'high' or 'medium')")
+    _state["matmul_precision"] = precision
+
+
+def get_float32_matmul_precision() -> str:
+    """torch.get_float32_matmul_precision: the value last set ('highest' by default)."""
+    return _state["matmul_precision"]
+
+
+def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+    """torch.use_deterministic_algorithms: every op here is deterministic already."""
+    _state["deterministic"] = bool(mode)
+    _state["warn_only"] = bool(warn_only)
+
+
+def are_deterministic_algorithms_enabled() -> bool:
+    """torch.are_deterministic_algorithms_enabled: the mode last set."""
+    return _state["deterministic"]
+
+
+def compile(model=None, **options):
+    """torch.compile: there is no compiler here, so the model (or function) is returned as is
+    and runs eagerly; ``@torch.compile`` and ``@torch.compile(mode=...)`` both work."""
+    if model is None:
+        return lambda fn: fn
+    return model
