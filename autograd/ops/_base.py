@@ -91,6 +91,12 @@ def binary_operands(op: str, a, b):
                 b = b.to(target)
         broadcast_check(op, a, b)
         return a, b
+    # numpy scalars (np.float64(0.5), np.sqrt(2.0)) count as Python numbers, as in torch;
+    # numpy itself would let them upcast a float32 array
+    if isinstance(a, np.generic):
+        a = a.item()
+    if isinstance(b, np.generic):
+        b = b.item()
     if ta:
         return _with_scalar(op, a, b), (b if _is_scalar(b) else _scalar_tensor(op, a, b))
     if tb:

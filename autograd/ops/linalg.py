@@ -12,7 +12,7 @@ import string
 import numpy as np
 
 from ..tensor import Tensor
-from ._base import Op, binary_operands, const
+from ._base import Op, const
 from .shape import reshape, squeeze, sum_to_shape, transpose, unsqueeze
 
 
@@ -66,7 +66,11 @@ def _check_tensors(op: str, *tensors) -> None:
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """Matrix product with numpy/torch broadcasting rules (torch.matmul)."""
     _check_tensors("matmul", input, other)
-    a, b = binary_operands("matmul", input, other) if input.dtype != other.dtype else (input, other)
+    if input.dtype != other.dtype:
+        raise RuntimeError(f"matmul: expected both operands to have the same dtype, but got "
+                           f"{input.dtype} != {other.dtype} (shapes {tuple(input.shape)} and "
+                           f"{tuple(other.shape)}); convert one with .to(dtype)")
+    a, b = input, other
     sa, sb = a.data.shape, b.data.shape
     if not sa or not sb:
         raise RuntimeError(f"matmul: both arguments need at least 1 dimension, got shapes "

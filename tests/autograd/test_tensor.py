@@ -176,3 +176,15 @@ def test_creation_matches_torch_defaults():
                          (autograd.eye(2, 3), torch.eye(2, 3))]:
         assert ours.dtype.name == str(theirs.dtype).replace("torch.", "")
         np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6, atol=1e-7)
+
+
+def test_numpy_scalars_act_like_python_numbers():
+    x = autograd.randn(3)
+    assert (x * np.float64(0.5)).dtype == autograd.float32
+    assert (np.sqrt(2.0) * x).dtype == autograd.float32
+    assert (autograd.ones(2, dtype=autograd.int64) * np.float64(2)).dtype == autograd.float32
+
+
+def test_matmul_refuses_mixed_dtypes_like_torch():
+    with pytest.raises(RuntimeError, match="same dtype.*float64 != float32"):
+        autograd.ones(2, 3, dtype=autograd.float64) @ autograd.ones(3, 4)
