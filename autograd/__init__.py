@@ -59,3 +59,4 @@ from .amp import autocast, is_autocast_enabled
 from .settings import (are_deterministic_algorithms_enabled, compile,
                        get_float32_matmul_precision, set_float32_matmul_precision,
                        use_deterministic_algorithms)
+from .size import Size

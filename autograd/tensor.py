@@ -12,6 +12,7 @@ import numpy as np
 
 from . import dtypes, grad_mode
 from .printing import format_tensor
+from .size import Size
 
 
 class device:
@@ -93,8 +94,8 @@ class Tensor:
 
     # ---------------------------------------------------------------- metadata
     @property
-    def shape(self) -> tuple:
-        return self.data.shape
+    def shape(self) -> Size:
+        return Size(self.data.shape)
 
     @property
     def dtype(self) -> np.dtype:
@@ -132,7 +133,7 @@ class Tensor:
     def size(self, dim: int | None = None):
         """The shape, or one dimension of it (torch.Tensor.size)."""
         if dim is None:
-            return self.data.shape
+            return Size(self.data.shape)
         return self.data.shape[_check_dim(dim, self.data.ndim, "size")]
 
     def dim(self) -> int:

@@ -282,3 +282,21 @@ record("is_cuda", x.is_cuda)
 record("byte_dtype", mask.dtype == torch.uint8)
 record("sum_byte", mask.sum())
 """, tmp_path)
+
+
+def test_size_objects(tmp_path):
+    run_compat("""
+x = torch.zeros(2, 3, 4)
+record("str_shape", str(x.shape))
+record("repr_size", repr(x.size()))
+record("isinstance", (isinstance(x.shape, torch.Size), isinstance(x.size(), tuple)))
+record("numel", x.shape.numel())
+record("size_ctor", torch.Size([5, 6]))
+record("view_size", x.view(torch.Size([6, 4])).shape)
+record("eq_tuple", (x.shape == (2, 3, 4), x.size() == torch.Size([2, 3, 4]), x.shape[-1]))
+record("concat", x.shape[:1] + (7,))
+record("unpack", [d for d in x.shape])
+batch, *rest = x.shape
+record("star", (batch, rest))
+record("zeros_from_size", torch.zeros(x.shape[1:]))
+""", tmp_path)
