@@ -300,3 +300,34 @@ batch, *rest = x.shape
 record("star", (batch, rest))
 record("zeros_from_size", torch.zeros(x.shape[1:]))
 """, tmp_path)
+
+
+def test_inplace_shape_methods(tmp_path):
+    run_compat("""
+u = torch.ones(3)
+u.unsqueeze_(0)
+record("unsqueeze_", tuple(u.shape))
+u.squeeze_()
+record("squeeze_", tuple(u.shape))
+m = torch.arange(6.0).view(2, 3)
+m.t_()
+record("t_", m)
+m.transpose_(0, 1)
+record("transpose_", m)
+image = torch.from_numpy(np.arange(12, dtype=np.float32).reshape(3, 2, 2))
+image.unsqueeze_(0)
+record("batched", tuple(image.shape))
+x = torch.ones(3, requires_grad=True)
+y = x * 2
+y.unsqueeze_(0)
+(y * torch.tensor([[1.0, 2.0, 3.0]])).sum().backward()
+record("grad_through", x.grad)
+w = torch.ones(2, requires_grad=True)
+try:
+    w.unsqueeze_(0)
+except RuntimeError as e:
+    record("leaf_error", "leaf Variable" in str(e))
+with torch.no_grad():
+    w.unsqueeze_(0)
+record("no_grad_leaf", (tuple(w.shape), w.is_leaf, w.requires_grad))
+""", tmp_path)
