@@ -32,7 +32,7 @@ def _infer_dtype(data) -> np.dtype:
 
 def _unwrap(data):
     if isinstance(data, Tensor):
-        return data.data
+        return data._data
     if isinstance(data, (list, tuple)) and any(isinstance(x, (Tensor, list, tuple)) for x in data):
         return [_unwrap(x) for x in data]
     return data
@@ -41,7 +41,7 @@ def _unwrap(data):
 def as_array(data, dtype=None) -> np.ndarray:
     """An ndarray for ``data`` with torch's dtype inference; a new array unless already one."""
     if isinstance(data, Tensor):
-        arr = data.data
+        arr = data._data
     elif isinstance(data, np.ndarray):
         arr = data
     else:
@@ -244,8 +244,8 @@ def randperm(n: builtins.int, generator: Generator | None = None, dtype=None, de
 def normal(mean=0.0, std=1.0, size=None, generator: Generator | None = None, dtype=None,
            device=None, requires_grad: builtins.bool = False) -> Tensor:
     """Normal samples with tensor or scalar mean/std (torch.normal)."""
-    m = mean.data if isinstance(mean, Tensor) else mean
-    s = std.data if isinstance(std, Tensor) else std
+    m = mean._data if isinstance(mean, Tensor) else mean
+    s = std._data if isinstance(std, Tensor) else std
     if size is None:
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
     else:
@@ -271,7 +271,7 @@ def randint_like(t: Tensor, low, high=None, dtype=None, generator=None, **kw) ->
 
 def bernoulli(p: Tensor, generator: Generator | None = None) -> Tensor:
     """Draw 1 with probability ``p`` elementwise (torch.bernoulli)."""
-    probs = p.data
+    probs = p._data
     arr = (rng_of(generator).random(probs.shape) < probs).astype(probs.dtype)
     return Tensor._make(arr, False, None)
 
@@ -279,7 +279,7 @@ def bernoulli(p: Tensor, generator: Generator | None = None) -> Tensor:
 def multinomial(probs: Tensor, num_samples: builtins.int, replacement: builtins.bool = False,
                 generator: Generator | None = None) -> Tensor:
     """Sample category indices from rows of (unnormalised) probabilities (torch.multinomial)."""
-    p = np.asarray(probs.data, dtype=np.float64)
+    p = np.asarray(probs._data, dtype=np.float64)
     rows = p.reshape(-1, p.shape[-1])
     if np.any(rows < 0) or not np.all(np.isfinite(rows)):
         raise RuntimeError(

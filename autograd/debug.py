@@ -152,7 +152,7 @@ class GradientCheckReport:
 
 def _to_double(x):
     if isinstance(x, Tensor) and x.dtype.kind == "f":
-        return Tensor._make(x.data.astype(np.float64), False, None)
+        return Tensor._make(x._data.astype(np.float64), False, None)
     return x
 
 
@@ -212,9 +212,9 @@ def check_gradients(model, loss_fn, *inputs, target=None, eps: float = 1e-7,
         all_ana, all_num = [], []
         with grad_mode.no_grad():
             for name, p in params:
-                flat = p.data.reshape(-1)
+                flat = p._data.reshape(-1)
                 ana_full = (np.zeros(flat.size) if p.grad is None
-                            else p.grad.data.reshape(-1).astype(np.float64))
+                            else p.grad._data.reshape(-1).astype(np.float64))
                 idx = np.arange(flat.size)
                 if max_per_parameter is not None and flat.size > max_per_parameter:
                     idx = np.sort(rng.choice(flat.size, max_per_parameter, replace=False))
@@ -315,9 +315,9 @@ def _audit_args(rec: NodeRecord):
         if isinstance(a, Tensor):
             if id(a) not in memo:
                 if a.dtype.kind == "f":
-                    memo[id(a)] = Tensor._make(a.data.astype(np.float64), a.requires_grad, None)
+                    memo[id(a)] = Tensor._make(a._data.astype(np.float64), a.requires_grad, None)
                 else:
-                    memo[id(a)] = Tensor._make(a.data.copy(), False, None)
+                    memo[id(a)] = Tensor._make(a._data.copy(), False, None)
             out.append(memo[id(a)])
         elif isinstance(a, np.dtype) and a.kind == "f":
             out.append(np.dtype(np.float64))
@@ -356,28 +356,28 @@ def _audit_node(node, rec: NodeRecord, eps: float, directions: int, rng) -> tupl
         return None, "skipped: no differentiable output"
     if any(o.dtype != np.float64 for o in outs):
         return None, f"skipped: output is {outs[0].dtype}, not float64"
-    if any(not np.isfinite(o.data).all() for o in outs):
+    if any(not np.isfinite(o._data).all() for o in outs):
         return None, "skipped: output not finite"
     vs = [Tensor._make(rng.standard_normal(o.shape), False, None) for o in outs]
     grads = _grad(outs, leaves, vs, allow_unused=True)
-    center = sum(float(np.sum(o.data * v.data)) for o, v in zip(outs, vs))
+    center = sum(float(np.sum(o._data * v._data)) for o, v in zip(outs, vs))
     worst = 0.0      # largest relative error, reported
     judged = 0.0     # the same over differences above round-off, which decides the verdict
     kink = False     # the op is not differentiable at this input along some direction
     for leaf, g in zip(leaves, grads):
         for _ in range(directions):
             u = rng.standard_normal(leaf.shape)
-            ana = 0.0 if g is None else float(np.sum(g.data * u))
+            ana = 0.0 if g is None else float(np.sum(g._data * u))
             values = []
             for sign in (1.0, -1.0):
-                moved = Tensor._make(leaf.data + sign * eps * u, False, None)
+                moved = Tensor._make(leaf._data + sign * eps * u, False, None)
                 call = [moved if a is leaf else (a.detach() if isinstance(a, Tensor) else a)
                         for a in args]
                 with grad_mode.no_grad():
                     res = run(call)
                 res = res if isinstance(res, tuple) else (res,)
                 res = [r for r in res if isinstance(r, Tensor) and r.dtype.kind == "f"]
-                values.append(sum(float(np.sum(r.data * v.data))
+                values.append(sum(float(np.sum(r._data * v._data))
                                   for r, v in zip(_match(res, outs), vs)))
             num = (values[0] - values[1]) / (2 * eps)
             diff = abs(num - ana)
@@ -493,11 +493,11 @@ def grad_report(model, lr: float = 1e-3, vanishing: float = 1e-3,
     for name, p in model.named_parameters():
         if not p.requires_grad:
             continue
-        pnorm = float(np.linalg.norm(p.data))
+        pnorm = float(np.linalg.norm(p._data))
         if p.grad is None:
             rows.append(GradRow(name, tuple(p.shape), None, pnorm, None, "no gradient"))
             continue
-        gnorm = float(np.linalg.norm(p.grad.data.astype(np.float64)))
+        gnorm = float(np.linalg.norm(p.grad._data.astype(np.float64)))
         ratio = lr * gnorm / pnorm if pnorm else None
         rows.append(GradRow(name, tuple(p.shape), gnorm, pnorm, ratio, ""))
     norms = [r.grad_norm for r in rows if r.grad_norm is not None and np.isfinite(r.grad_norm)]
@@ -528,7 +528,7 @@ def plot_grad_flow(model, ax=None, weights_only: bool = True):
     for name, p in model.named_parameters():
         if not p.requires_grad or (weights_only and (name.endswith("bias") or p.ndim < 2)):
             continue
-        g = np.abs(p.grad.data) if p.grad is not None else np.zeros(1)
+        g = np.abs(p.grad._data) if p.grad is not None else np.zeros(1)
         names.append(name)
         means.append(float(g.mean()))
         maxes.append(float(g.max()))

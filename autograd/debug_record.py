@@ -167,7 +167,7 @@ def _frames() -> tuple:
 
 
 def _output_info(t: Tensor) -> OutputInfo:
-    data = t.data
+    data = t._data
     n_nan = n_pos = n_neg = 0
     if data.dtype.kind in "fc" and data.size and not np.isfinite(data).all():
         n_nan = int(np.isnan(data).sum())
@@ -179,7 +179,7 @@ def _output_info(t: Tensor) -> OutputInfo:
 
 def _describe_constant(arg):
     if isinstance(arg, Tensor):
-        data = arg.data
+        data = arg._data
         value = data.copy() if data.size <= VALUE_LIMIT else None
         return ("tensor", tuple(data.shape), data.dtype, value)
     return ("scalar", arg)
@@ -247,19 +247,19 @@ def _attach_record(node, cls, args, outs) -> None:
 def _grad_norm_catcher(rec: NodeRecord, nr: int):
     """A tensor hook that notes the norm of the gradient arriving at output ``nr``."""
     def hook(grad):
-        rec.grad_norms[nr] = float(np.linalg.norm(grad.data))
+        rec.grad_norms[nr] = float(np.linalg.norm(grad._data))
 
     return hook
 
 
 def _note_where_mask(rec: NodeRecord, args) -> None:
     """Remember non-finite values that this where() did not select (the untaken branch)."""
-    cond = args[0].data if isinstance(args[0], Tensor) else np.asarray(args[0])
+    cond = args[0]._data if isinstance(args[0], Tensor) else np.asarray(args[0])
     for pos, take in ((1, cond), (2, ~cond)):
         a = args[pos]
         if not (isinstance(a, Tensor) and a.requires_grad and a.dtype.kind in "fc"):
             continue
-        bad = ~np.isfinite(a.data)
+        bad = ~np.isfinite(a._data)
         if bad.any():
             hidden = int((np.broadcast_to(bad, np.broadcast_shapes(bad.shape, take.shape))
                           & ~np.broadcast_to(take, np.broadcast_shapes(bad.shape, take.shape))
@@ -269,7 +269,7 @@ def _note_where_mask(rec: NodeRecord, args) -> None:
 
 
 def _has_nan(t) -> bool:
-    return isinstance(t, Tensor) and t.dtype.kind in "fc" and bool(np.isnan(t.data).any())
+    return isinstance(t, Tensor) and t.dtype.kind in "fc" and bool(np.isnan(t._data).any())
 
 
 def _check_forward(node, rec: NodeRecord, args) -> None:
@@ -395,7 +395,7 @@ def _on_backward(node, grads, multi):
 def _nonfinite_count(t) -> int:
     if not (isinstance(t, Tensor) and t.dtype.kind in "fc"):
         return 0
-    return int(t.data.size - np.isfinite(t.data).sum())
+    return int(t._data.size - np.isfinite(t._data).sum())
 
 
 def _check_backward(node, rec, grads, result) -> None:
@@ -404,10 +404,10 @@ def _check_backward(node, rec, grads, result) -> None:
         bad = _nonfinite_count(g)
         if not bad:
             continue
-        kind = "nan" if np.isnan(g.data).any() else "inf"
+        kind = "nan" if np.isnan(g._data).any() else "inf"
         lines = [f"Anomaly detected: Function '{node.name()}' returned {kind} values in its "
                  f"{i}th output (the gradient for its input {i}, shape {tuple(g.shape)}: {bad} of "
-                 f"{g.data.size} elements not finite)."]
+                 f"{g._data.size} elements not finite)."]
         if rec is None:
             lines.append("The op was created before anomaly detection was turned on; run the "
                          "forward pass inside detect_anomaly() to see its source line.")
@@ -446,8 +446,8 @@ def _zero_where_bad(grads, g) -> bool:
     (same shapes only): the signature of a masked-out branch."""
     if len(grads) != 1 or not isinstance(grads[0], Tensor) or grads[0].shape != g.shape:
         return False
-    bad = ~np.isfinite(g.data)
-    return bool(bad.any() and np.all(grads[0].data[bad] == 0))
+    bad = ~np.isfinite(g._data)
+    return bool(bad.any() and np.all(grads[0]._data[bad] == 0))
 
 
 def _where_trap(node, require_masked: bool = True) -> NodeRecord | None:

@@ -68,7 +68,7 @@ def _needed_nodes(roots, deps: dict, capture: dict) -> set:
 
 def _as_root_grad(t: Tensor, g, index: int) -> Tensor:
     if g is None:
-        if t.data.size != 1:
+        if t._data.size != 1:
             raise RuntimeError("grad can be implicitly created only for scalar outputs")
         return Tensor._make(np.ones(t.shape, dtype=t.dtype), False, None)
     if not isinstance(g, Tensor):
@@ -127,7 +127,7 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Tensor], retain_g
         if node is None:
             key = id(t)
             prev = leaf_grads.get(key)
-            g = Tensor._make(g.data.copy(), g.requires_grad, g.grad_fn) if g.grad_fn is None else g
+            g = Tensor._make(g._data.copy(), g.requires_grad, g.grad_fn) if g.grad_fn is None else g
             leaf_grads[key] = (t, g if prev is None else (prev[1] + g))
             continue
         _send(pending, node, t._output_nr, g)
@@ -239,12 +239,12 @@ def _accumulate(prev: Tensor, g: Tensor, owned: set, create_graph: bool) -> Tens
     weight that receives a gradient at each of 50 time steps, not 49."""
     if create_graph:
         return prev + g
-    pd, gd = prev.data, g.data
+    pd, gd = prev._data, g._data
     if id(prev) in owned and pd.shape == gd.shape and pd.dtype == gd.dtype:
         np.add(pd, gd, out=pd)
         return prev
     total = prev + g
-    if total.data.flags.writeable and total.data.base is None:
+    if total._data.flags.writeable and total._data.base is None:
         owned.add(id(total))
     return total
 
@@ -362,7 +362,7 @@ class _OnceDifferentiableBackward:
 
 
 def _poison(g: Tensor, edges) -> Tensor:
-    return Tensor._make(g.data, True, _OnceDifferentiableBackward(edges))
+    return Tensor._make(g._data, True, _OnceDifferentiableBackward(edges))
 
 
 def _accumulate_leaf(leaf: Tensor, g: Tensor, create_graph: bool) -> None:
@@ -377,14 +377,14 @@ def _accumulate_leaf(leaf: Tensor, g: Tensor, create_graph: bool) -> None:
         g = g.to(leaf.dtype)
     current = leaf.grad
     if current is None:
-        data = g.data
+        data = g._data
         if not create_graph and (not data.flags.writeable or data.base is not None):
             g = Tensor._make(np.array(data, copy=True), False, None)
         leaf.grad = g
     elif create_graph or current.requires_grad:
         leaf.grad = current + g
     else:
-        np.add(current.data, g.data, out=current.data)
+        np.add(current._data, g._data, out=current._data)
 
 
 def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,

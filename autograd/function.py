@@ -2,7 +2,7 @@
 
 As in PyTorch, ``forward(ctx, *args)`` receives the call's arguments (Tensors stay Tensors) and
 ``backward(ctx, *grads)`` receives one gradient Tensor per output and returns one gradient per
-argument (None for non-differentiable ones). Built-in ops read ``x.data`` in forward and write
+argument (None for non-differentiable ones). Built-in ops read ``x._data`` in forward and write
 backward in Tensor ops, so ``create_graph=True`` records the backward pass too.
 """
 
@@ -245,11 +245,11 @@ class Function:
         elif isinstance(out, tuple):
             return _wrap_outputs(ctx, out, edges is not None)
         else:
-            data = out.data if isinstance(out, Tensor) else out
+            data = out._data if isinstance(out, Tensor) else out
             if type(data) is not np.ndarray:
                 data = np.asarray(data)
         result = _new(Tensor)
-        result.data = data
+        result._data = data
         result.grad = None
         result._version = 0
         result._output_nr = 0
@@ -271,7 +271,7 @@ class Function:
     def _link_output(self, out, data, result) -> None:
         """Remember the forward output so saving it does not create a reference cycle."""
         for item in self._saved:
-            if item is out or item is data or (isinstance(item, Tensor) and item.data is data):
+            if item is out or item is data or (isinstance(item, Tensor) and item._data is data):
                 self._out_data = data
                 self._out_version = 0
                 self._out_ref = weakref.ref(result)
@@ -294,7 +294,7 @@ class Function:
 def _wrap_outputs(ctx, outs, record: bool):
     datas = []
     for o in outs:
-        d = o.data if isinstance(o, Tensor) else o
+        d = o._data if isinstance(o, Tensor) else o
         if d is not None and type(d) is not np.ndarray:
             d = np.asarray(d)
         datas.append(d)
@@ -308,7 +308,7 @@ def _wrap_outputs(ctx, outs, record: bool):
         if d is None:
             results.append(None)
             continue
-        if any(o is n or d is getattr(n, "data", n) for n in nondiff) or d.dtype.kind not in "fc":
+        if any(o is n or d is getattr(n, "_data", n) for n in nondiff) or d.dtype.kind not in "fc":
             results.append(Tensor._make(d, False, None))
         else:
             t = Tensor._make(d, True, ctx)

@@ -48,17 +48,17 @@ def _numerical_jacobians(func, inputs, eps):
         if not (isinstance(t, Tensor) and t.requires_grad):
             jacs.append(None)
             continue
-        flat = t.data.reshape(-1)
-        if not flat.flags.writeable or np.shares_memory(flat, t.data) is False:
+        flat = t._data.reshape(-1)
+        if not flat.flags.writeable or np.shares_memory(flat, t._data) is False:
             raise RuntimeError("gradcheck: inputs must own writeable contiguous memory")
         jac = np.zeros((n_out, flat.size), dtype=np.float64)
         for j in range(flat.size):
             orig = flat[j]
             flat[j] = orig + eps
-            plus = np.concatenate([o.data.reshape(-1).astype(np.float64)
+            plus = np.concatenate([o._data.reshape(-1).astype(np.float64)
                                        for o in _outputs(func, inputs)]) if n_out else np.zeros(0)
             flat[j] = orig - eps
-            minus = np.concatenate([o.data.reshape(-1).astype(np.float64)
+            minus = np.concatenate([o._data.reshape(-1).astype(np.float64)
                                         for o in _outputs(func, inputs)]) if n_out else np.zeros(0)
             flat[j] = orig
             jac[:, j] = (plus - minus) / (2 * eps)
@@ -87,7 +87,7 @@ def _analytical_jacobians(func, inputs):
                         raise GradcheckError(
                             f"gradcheck: gradient of input has shape {tuple(g.shape)}, expected "
                             f"{tuple(t.shape)}")
-                    jacs[id(t)][row] = g.data.reshape(-1)
+                    jacs[id(t)][row] = g._data.reshape(-1)
             row += 1
     return [jacs.get(id(t)) if isinstance(t, Tensor) and t.requires_grad else None
             for t in inputs]

@@ -127,7 +127,7 @@ def _nested(values: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -
 
 def format_tensor(t) -> str:
     """The repr of a Tensor, laid out as torch prints it (dtype shown as ``autograd.<name>``)."""
-    values = t.data
+    values = t._data
     prefix = "tensor("
     indent = len(prefix)
     suffixes = []

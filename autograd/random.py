@@ -34,7 +34,7 @@ class Generator:
         return Tensor._make(np.frombuffer(raw, dtype=np.uint8).copy(), False, None)
 
     def set_state(self, new_state) -> Generator:
-        raw = bytes(np.asarray(new_state.data if hasattr(new_state, "data") else new_state,
+        raw = bytes(np.asarray(new_state._data if hasattr(new_state, "_data") else new_state,
                                dtype=np.uint8))
         words = [int.from_bytes(raw[i:i + 16], "little") for i in range(0, 64, 16)]
         self._rng.bit_generator.state = {

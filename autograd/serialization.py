@@ -63,7 +63,7 @@ class _Writer:
         if isinstance(obj, complex):
             return {"type": "complex", "value": [float.hex(obj.real), float.hex(obj.imag)]}
         if isinstance(obj, Tensor):
-            return {"type": "tensor", "array": self.array(obj, obj.data, where),
+            return {"type": "tensor", "array": self.array(obj, obj._data, where),
                     "requires_grad": bool(obj.requires_grad)}
         if isinstance(obj, np.ndarray):
             return {"type": "ndarray", "array": self.array(obj, obj, where)}

@@ -49,7 +49,7 @@ CPU = device("cpu")
 class Tensor:
     """An n-dimensional array that can record the operations applied to it (torch.Tensor)."""
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_version", "_output_nr", "_hooks",
+    __slots__ = ("_data", "grad", "requires_grad", "grad_fn", "_version", "_output_nr", "_hooks",
                  "__weakref__", "__dict__")
 
     __array_priority__ = 1000  # numpy defers to Tensor's reflected operators
@@ -61,15 +61,15 @@ class Tensor:
         from .creation import as_array
 
         if args and all(type(a) is int for a in args):
-            self.data = np.zeros(args, dtypes.as_dtype(dtype or dtypes.get_default_dtype()))
+            self._data = np.zeros(args, dtypes.as_dtype(dtype or dtypes.get_default_dtype()))
         elif len(args) > 1:
             raise TypeError(f"Tensor(): expected sizes (ints) or one data argument, got "
                             f"({', '.join(type(a).__name__ for a in args)})")
         elif args and isinstance(args[0], Tensor):
-            self.data = args[0].data if dtype is None else as_array(args[0], dtype)
+            self._data = args[0]._data if dtype is None else as_array(args[0], dtype)
         else:
             data = args[0] if args else []
-            self.data = np.array(as_array(data), dtypes.as_dtype(
+            self._data = np.array(as_array(data), dtypes.as_dtype(
                 dtype or dtypes.get_default_dtype()))
         self.grad = None
         self.requires_grad = False
@@ -83,7 +83,7 @@ class Tensor:
     @staticmethod
     def _make(data: np.ndarray, requires_grad: bool, grad_fn) -> Tensor:
         t = object.__new__(Tensor)
-        t.data = data
+        t._data = data
         t.grad = None
         t.requires_grad = requires_grad
         t.grad_fn = grad_fn
@@ -92,18 +92,29 @@ class Tensor:
         t._hooks = None
         return t
 
+    # ---------------------------------------------------------------- data
+    @property
+    def data(self) -> Tensor:
+        """The same values as a tensor cut from the graph, sharing memory (torch.Tensor.data);
+        changes made through it are invisible to autograd."""
+        return Tensor._make(self._data, False, None)
+
+    @data.setter
+    def data(self, value) -> None:
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+
     # ---------------------------------------------------------------- metadata
     @property
     def shape(self) -> Size:
-        return Size(self.data.shape)
+        return Size(self._data.shape)
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def device(self) -> device:
@@ -124,43 +135,43 @@ class Tensor:
 
     @property
     def itemsize(self) -> int:
-        return self.data.itemsize
+        return self._data.itemsize
 
     @property
     def nbytes(self) -> int:
-        return self.data.nbytes
+        return self._data.nbytes
 
     def size(self, dim: int | None = None):
         """The shape, or one dimension of it (torch.Tensor.size)."""
         if dim is None:
-            return Size(self.data.shape)
-        return self.data.shape[_check_dim(dim, self.data.ndim, "size")]
+            return Size(self._data.shape)
+        return self._data.shape[_check_dim(dim, self._data.ndim, "size")]
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     ndimension = dim
 
     def numel(self) -> int:
-        return self.data.size
+        return self._data.size
 
     nelement = numel
 
     def element_size(self) -> int:
-        return self.data.itemsize
+        return self._data.itemsize
 
     def is_floating_point(self) -> bool:
-        return self.data.dtype.kind == "f"
+        return self._data.dtype.kind == "f"
 
     def is_complex(self) -> bool:
         return False
 
     def stride(self, dim: int | None = None):
-        strides = tuple(s // self.data.itemsize for s in self.data.strides)
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
         return strides if dim is None else strides[dim]
 
     def is_contiguous(self) -> bool:
-        return bool(self.data.flags.c_contiguous)
+        return bool(self._data.flags.c_contiguous)
 
     def contiguous(self) -> Tensor:
         """Arrays are kept usable as they are; returns self (torch.Tensor.contiguous)."""
@@ -172,13 +183,13 @@ class Tensor:
     # ---------------------------------------------------------------- conversion
     def item(self):
         """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError(
-                f"a Tensor with {self.data.size} elements cannot be converted to Scalar")
-        return self.data.reshape(()).item()
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
 
     def tolist(self):
-        return self.data.tolist()
+        return self._data.tolist()
 
     def numpy(self, force: bool = False) -> np.ndarray:
         """The underlying array (shared memory); refuses tensors that require grad, like torch."""
@@ -186,14 +197,14 @@ class Tensor:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                 "instead.")
-        return self.data
+        return self._data
 
     def __array__(self, dtype=None, copy=None):
         if self.requires_grad:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                 "instead.")
-        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+        return self._data if dtype is None else self._data.astype(dtype, copy=False)
 
     def __float__(self) -> float:
         return float(self.item())
@@ -202,25 +213,25 @@ class Tensor:
         return int(self.item())
 
     def __index__(self) -> int:
-        if self.data.dtype.kind not in "iub":
+        if self._data.dtype.kind not in "iub":
             raise TypeError(
                 "only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError(
                 f"Boolean value of Tensor with more than one value is ambiguous "
                 f"(shape {tuple(self.shape)})")
-        return bool(self.data.reshape(()).item())
+        return bool(self._data.reshape(()).item())
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._data.shape[0]
 
     def __iter__(self):
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
 
@@ -228,7 +239,7 @@ class Tensor:
         return id(self)
 
     def __reduce_ex__(self, protocol):
-        return (_rebuild, (self.data, self.requires_grad))
+        return (_rebuild, (self._data, self.requires_grad))
 
     def __deepcopy__(self, memo):
         if not self.is_leaf:
@@ -238,11 +249,11 @@ class Tensor:
         new = object.__new__(type(self))
         for slot in ("grad_fn", "_hooks"):
             setattr(new, slot, None)
-        new.data = self.data.copy()
+        new._data = self._data.copy()
         new.requires_grad = self.requires_grad
         new._version = 0
         new._output_nr = 0
-        new.grad = None if self.grad is None else Tensor._make(self.grad.data.copy(), False, None)
+        new.grad = None if self.grad is None else Tensor._make(self.grad._data.copy(), False, None)
         if hasattr(self, "__dict__"):
             for k, v in self.__dict__.items():
                 setattr(new, k, v)
@@ -270,7 +281,7 @@ class Tensor:
         if dtype is None:
             return self.clone() if copy else self
         dtype = dtypes.as_dtype(dtype)
-        if dtype == self.data.dtype and not copy:
+        if dtype == self._data.dtype and not copy:
             return self
         from .ops.elementwise import cast
         return cast(self, dtype)
@@ -324,7 +335,7 @@ class Tensor:
     # ---------------------------------------------------------------- autograd
     def detach(self) -> Tensor:
         """A tensor sharing the data, cut from the graph (torch.Tensor.detach)."""
-        return Tensor._make(self.data, False, None)
+        return Tensor._make(self._data, False, None)
 
     def detach_(self) -> Tensor:
         self.grad_fn = None
@@ -340,7 +351,7 @@ class Tensor:
                     "a computed variable in a subgraph that doesn't require differentiation use "
                     "var_no_grad = var.detach().")
             return self
-        if requires_grad and self.data.dtype.kind not in "fc":
+        if requires_grad and self._data.dtype.kind not in "fc":
             raise RuntimeError(
                 f"only Tensors of floating point dtype can require gradients (got {self.dtype})")
         self.requires_grad = bool(requires_grad)
@@ -397,26 +408,26 @@ class Tensor:
 
     def _assign(self, result: Tensor, op: str) -> Tensor:
         """Make ``self`` hold ``result`` (computed out of place), as an in-place op would."""
-        if result.dtype != self.data.dtype:
-            if not np.can_cast(result.dtype, self.data.dtype, casting="same_kind"):
+        if result.dtype != self._data.dtype:
+            if not np.can_cast(result.dtype, self._data.dtype, casting="same_kind"):
                 raise RuntimeError(
                     f"{op}: result type {result.dtype} can't be cast to the desired output type "
                     f"{self.dtype}")
-            result = result.to(self.data.dtype)
-        if result.shape != self.data.shape:
+            result = result.to(self._data.dtype)
+        if result.shape != self._data.shape:
             raise RuntimeError(
                 f"{op}: output with shape {list(self.shape)} doesn't match the broadcast shape "
                 f"{list(result.shape)}")
         if result.requires_grad:
-            self.data = result.data
+            self._data = result._data
             self.grad_fn = result.grad_fn
             self._output_nr = result._output_nr
             self.requires_grad = True
         else:
-            if self.data.flags.writeable:
-                np.copyto(self.data, result.data)
+            if self._data.flags.writeable:
+                np.copyto(self._data, result._data)
             else:
-                self.data = np.array(result.data)
+                self._data = np.array(result._data)
         self._version += 1
         return self
 
@@ -427,8 +438,8 @@ class Tensor:
     __str__ = __repr__
 
     def __format__(self, spec: str) -> str:
-        if self.data.ndim == 0 and spec:
-            return format(self.data.item(), spec)
+        if self._data.ndim == 0 and spec:
+            return format(self._data.item(), spec)
         return repr(self)
 
 

@@ -115,7 +115,7 @@ def _saved_items(node) -> tuple:
 
 def _array_of(item):
     if isinstance(item, Tensor):
-        return item.data
+        return item._data
     if isinstance(item, np.ndarray):
         return item
     return None
@@ -148,7 +148,7 @@ def _recompute_small_values(order, facts: _Facts) -> None:
             if edge is None:
                 break
             target, nr = edge
-            value = target.data if isinstance(target, Tensor) else facts.value.get(
+            value = target._data if isinstance(target, Tensor) else facts.value.get(
                 (id(target), nr))
             if value is None or value.size > 64:
                 break
@@ -167,7 +167,7 @@ def _infer(order, roots) -> _Facts:
     facts = _Facts()
     for t in roots:
         if t.grad_fn is not None:
-            facts.learn((id(t.grad_fn), t._output_nr), t.data)
+            facts.learn((id(t.grad_fn), t._output_nr), t._data)
     for node in order:
         rec = record_of(node)
         if rec is not None:
@@ -191,7 +191,7 @@ def _infer(order, roots) -> _Facts:
         # what consumers kept about their inputs tells the producers' output shapes
         for item in _saved_items(node):
             if isinstance(item, Tensor) and item.grad_fn is not None:
-                facts.learn((id(item.grad_fn), item._output_nr), item.data)
+                facts.learn((id(item.grad_fn), item._output_nr), item._data)
         input_meta = getattr(node, "_input_meta", None)
         shapes = getattr(node, "__dict__", {}).get("shapes")
         in_shape = _recorded_input_shape(node)
@@ -383,12 +383,12 @@ def build_graph(outputs, params=None, show_constants: bool = False) -> GraphMode
             if not is_param:
                 n_inputs += 1
         grad = t.grad
-        gnorm = float(np.linalg.norm(grad.data)) if grad is not None else None
+        gnorm = float(np.linalg.norm(grad._data)) if grad is not None else None
         model.nodes[nid] = VNode(
             nid, "param" if is_param else "input", name, tuple(t.shape), t.dtype,
-            t.data if t.data.size <= 64 else None, _scope_from_name(name) if is_param else (),
-            grad_norm=gnorm, nonfinite=_nonfinite(t.data) or (
-                grad is not None and _nonfinite(grad.data)), obj=t)
+            t._data if t._data.size <= 64 else None, _scope_from_name(name) if is_param else (),
+            grad_norm=gnorm, nonfinite=_nonfinite(t._data) or (
+                grad is not None and _nonfinite(grad._data)), obj=t)
         return nid
 
     for t in roots:
@@ -450,7 +450,7 @@ def _add_constants(model: GraphModel, node, rec, nid: str, scope: tuple) -> None
     else:
         for item in _saved_items(node):
             if isinstance(item, Tensor) and not item.requires_grad:
-                data = item.data
+                data = item._data
                 consts.append((tuple(data.shape), data.dtype, data if data.size <= 64 else None))
             elif isinstance(item, (int, float, np.number)) and not isinstance(item, bool):
                 consts.append(((), None, np.asarray(item)))

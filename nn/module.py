@@ -156,7 +156,7 @@ class Module:
                             f"(Tensor or None required)")
         if isinstance(tensor, Buffer):
             persistent = tensor.persistent
-            tensor = Tensor._make(tensor.data, False, None)
+            tensor = tensor.detach()
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)

@@ -36,7 +36,7 @@ class Parameter(Tensor):
     __str__ = __repr__
 
     def __reduce_ex__(self, protocol):
-        return (_rebuild_parameter, (self.data, self.requires_grad))
+        return (_rebuild_parameter, (self.detach().numpy(), self.requires_grad))
 
 
 class UninitializedParameter(Parameter):

@@ -31,7 +31,7 @@ def quietly(fn, *args):
 
 
 class Op(Function):
-    """A built-in Function: forward reads ``x.data`` arrays, backward is written in Tensor ops."""
+    """A built-in Function: forward reads ``x._data`` arrays, backward is written in Tensor ops."""
 
     _builtin = True
 
@@ -55,9 +55,9 @@ def _is_scalar(x) -> bool:
 
 
 def broadcast_check(op: str, a: Tensor, b: Tensor) -> None:
-    if a.data.shape != b.data.shape:
+    if a._data.shape != b._data.shape:
         try:
-            np.broadcast_shapes(a.data.shape, b.data.shape)
+            np.broadcast_shapes(a._data.shape, b._data.shape)
         except ValueError:
             raise RuntimeError(
                 f"{op}: shapes {tuple(a.shape)} and {tuple(b.shape)} are not broadcastable "
@@ -75,14 +75,14 @@ def binary_operands(op: str, a, b):
     # or two tensors of one dtype and one shape, need no promotion and no broadcasting check
     if ta:
         if type(b) is float or type(b) is int:
-            if a.data.dtype.kind == "f":
+            if a._data.dtype.kind == "f":
                 return a, b
-        elif tb and a.data.dtype is b.data.dtype and a.data.shape == b.data.shape:
+        elif tb and a._data.dtype is b._data.dtype and a._data.shape == b._data.shape:
             return a, b
-    elif tb and (type(a) is float or type(a) is int) and b.data.dtype.kind == "f":
+    elif tb and (type(a) is float or type(a) is int) and b._data.dtype.kind == "f":
         return a, b
     if ta and tb:
-        da, db = a.data.dtype, b.data.dtype
+        da, db = a._data.dtype, b._data.dtype
         if da is not db and da != db:
             target = dtypes.result_type(a, b)
             if da != target:
@@ -108,7 +108,7 @@ def binary_operands(op: str, a, b):
 def _with_scalar(op: str, t: Tensor, s) -> Tensor:
     if not _is_scalar(s):
         return t
-    cat_t = dtypes._category(t.data.dtype)
+    cat_t = dtypes._category(t._data.dtype)
     cat_s = dtypes._scalar_category(s)
     if cat_s > cat_t:
         return t.to(dtypes.get_default_dtype() if cat_s == 2 else dtypes.int64)
@@ -125,7 +125,7 @@ def _scalar_tensor(op: str, t: Tensor, other):
 
 def float_operand(x: Tensor) -> Tensor:
     """Integer and bool inputs of floating ops are promoted to the default float, like torch."""
-    if x.data.dtype.kind not in "fc":
+    if x._data.dtype.kind not in "fc":
         return x.to(dtypes.get_default_dtype())
     return x
 

@@ -33,14 +33,14 @@ def write_out(result: Tensor, out: Tensor | None, op: str) -> Tensor:
         raise RuntimeError(f"{op}(): functions with out=... arguments don't support automatic "
                            f"differentiation, but one of the arguments requires grad.")
     if out.shape != result.shape:
-        out.data = np.empty(result.shape, out.dtype)
+        out._data = np.empty(result.shape, out.dtype)
     return out._assign(result, op)
 
 
 
 def alias(t: Tensor) -> Tensor:
     """A second Tensor object for ``t``'s current value and graph position (the op's input)."""
-    a = Tensor._make(t.data, t.requires_grad, t.grad_fn)
+    a = Tensor._make(t._data, t.requires_grad, t.grad_fn)
     a._output_nr = t._output_nr
     a._version = t._version
     return a
@@ -49,7 +49,7 @@ def alias(t: Tensor) -> Tensor:
 def direct_write_ok(self: Tensor, *others) -> bool:
     """Whether an in-place op may write straight into ``self``'s array with numpy ``out=``:
     nothing is recorded, the array is a writable float array and no operand changes its shape."""
-    data = self.data
+    data = self._data
     if data.dtype.kind != "f" or not data.flags.writeable:
         return False
     if grad_mode.STATE.enabled and (self.requires_grad or any(
@@ -58,11 +58,11 @@ def direct_write_ok(self: Tensor, *others) -> bool:
     shape = data.shape
     for o in others:
         if isinstance(o, Tensor):
-            if o.data.dtype.kind not in "fbiu":
+            if o._data.dtype.kind not in "fbiu":
                 return False
-            if o.data.shape != shape:
+            if o._data.shape != shape:
                 try:
-                    if np.broadcast_shapes(o.data.shape, shape) != shape:
+                    if np.broadcast_shapes(o._data.shape, shape) != shape:
                         return False
                 except ValueError:
                     return False
@@ -74,7 +74,7 @@ def direct_write_ok(self: Tensor, *others) -> bool:
 def inplace(fn, name: str, direct=None):
     """The Tensor method ``name`` (e.g. ``add_``) made from the out-of-place ``fn``.
 
-    ``direct(self, *args, **kwargs)`` may write the result straight into ``self.data`` (the fast
+    ``direct(self, *args, **kwargs)`` may write the result straight into ``self._data`` (the fast
     path optimizers hit under no_grad) and return True; otherwise the result is computed out of
     place and assigned, recording the op in the graph when ``self`` or an operand requires grad.
     """
@@ -91,7 +91,7 @@ def inplace(fn, name: str, direct=None):
                 result = fn(self, *args, **kwargs)
         else:
             result = fn(alias(self) if self.grad_fn is not None else
-                        Tensor._make(self.data, self.requires_grad, None), *args, **kwargs)
+                        Tensor._make(self._data, self.requires_grad, None), *args, **kwargs)
         return self._assign(result, name)
 
     method.__name__ = name

@@ -34,13 +34,13 @@ _GELU_KAPPA = 0.044715
 
 
 def _float_input(op: str, input: Tensor) -> Tensor:
-    if input.data.dtype.kind not in "fc":
+    if input._data.dtype.kind not in "fc":
         raise not_implemented(f"{op}_cpu", input.dtype)
     return input
 
 
 def _not_bool(op: str, input: Tensor) -> Tensor:
-    if input.data.dtype.kind == "b":
+    if input._data.dtype.kind == "b":
         raise RuntimeError(f"{op}: Bool inputs not supported for {op}")
     return input
 
@@ -59,7 +59,7 @@ class Relu(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = np.maximum(x.data, 0)
+        y = np.maximum(x._data, 0)
         ctx.save_for_backward(y)
         return y
 
@@ -76,8 +76,8 @@ class Hardtanh(Op):
     def forward(ctx, x, min_val, max_val):
         ctx.save_for_backward(x)
         ctx.bounds = (min_val, max_val)
-        kind = x.data.dtype.type
-        return np.minimum(np.maximum(x.data, kind(min_val)), kind(max_val))
+        kind = x._data.dtype.type
+        return np.minimum(np.maximum(x._data, kind(min_val)), kind(max_val))
 
     @staticmethod
     def backward(ctx, grad):
@@ -93,7 +93,7 @@ class LeakyRelu(Op):
     def forward(ctx, x, slope):
         ctx.save_for_backward(x)
         ctx.slope = slope
-        return np.where(x.data > 0, x.data, x.data * slope)
+        return np.where(x._data > 0, x._data, x._data * slope)
 
     @staticmethod
     def backward(ctx, grad):
@@ -108,7 +108,7 @@ class Elu(Op):
     def forward(ctx, x, alpha, scale, input_scale):
         ctx.save_for_backward(x)
         ctx.params = (alpha, scale, input_scale)
-        xd = x.data
+        xd = x._data
         negative = np.expm1(np.minimum(xd, 0) * input_scale) * (alpha * scale)
         return np.where(xd > 0, xd * scale, negative).astype(xd.dtype, copy=False)
 
@@ -125,7 +125,7 @@ class Gelu(Op):
 
     @staticmethod
     def forward(ctx, x, approximate):
-        xd = x.data
+        xd = x._data
         ctx.approximate = approximate
         with np.errstate(**_QUIET):
             if approximate == "tanh":
@@ -158,7 +158,7 @@ class Silu(Op):
     def forward(ctx, x):
         ctx.save_for_backward(x)
         with np.errstate(**_QUIET):
-            return x.data * sigmoid_array(x.data)
+            return x._data * sigmoid_array(x._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -174,7 +174,7 @@ class Mish(Op):
     def forward(ctx, x):
         ctx.save_for_backward(x)
         with np.errstate(**_QUIET):
-            return x.data * np.tanh(_softplus_array(x.data))
+            return x._data * np.tanh(_softplus_array(x._data))
 
     @staticmethod
     def backward(ctx, grad):
@@ -190,9 +190,9 @@ class Softplus(Op):
     def forward(ctx, x, beta, threshold):
         ctx.save_for_backward(x)
         ctx.params = (beta, threshold)
-        z = x.data * beta
-        return np.where(z > threshold, x.data, _softplus_array(z) / beta).astype(
-            x.data.dtype, copy=False)
+        z = x._data * beta
+        return np.where(z > threshold, x._data, _softplus_array(z) / beta).astype(
+            x._data.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -209,7 +209,7 @@ class Softsign(Op):
     def forward(ctx, x):
         ctx.save_for_backward(x)
         with np.errstate(**_QUIET):
-            return x.data / (1 + np.abs(x.data))
+            return x._data / (1 + np.abs(x._data))
 
     @staticmethod
     def backward(ctx, grad):
@@ -224,7 +224,7 @@ class Hardsigmoid(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.minimum(np.maximum(x.data + 3, 0), 6) / 6
+        return np.minimum(np.maximum(x._data + 3, 0), 6) / 6
 
     @staticmethod
     def backward(ctx, grad):
@@ -239,7 +239,7 @@ class Hardswish(Op):
     def forward(ctx, x):
         ctx.save_for_backward(x)
         with np.errstate(**_QUIET):
-            return x.data * np.minimum(np.maximum(x.data + 3, 0), 6) / 6
+            return x._data * np.minimum(np.maximum(x._data + 3, 0), 6) / 6
 
     @staticmethod
     def backward(ctx, grad):
@@ -253,7 +253,7 @@ class Logsigmoid(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.minimum(x.data, 0) - np.log1p(np.exp(-np.abs(x.data)))
+        return np.minimum(x._data, 0) - np.log1p(np.exp(-np.abs(x._data)))
 
     @staticmethod
     def backward(ctx, grad):
@@ -268,7 +268,7 @@ class Threshold(Op):
     def forward(ctx, x, threshold, value):
         ctx.save_for_backward(x)
         ctx.threshold = threshold
-        return np.where(x.data <= threshold, x.data.dtype.type(value), x.data)
+        return np.where(x._data <= threshold, x._data.dtype.type(value), x._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -282,7 +282,7 @@ class Prelu(Op):
     @staticmethod
     def forward(ctx, x, weight):
         ctx.save_for_backward(x, weight)
-        return np.where(x.data > 0, x.data, x.data * weight.data)
+        return np.where(x._data > 0, x._data, x._data * weight._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -297,7 +297,7 @@ class Prelu(Op):
 # ---------------------------------------------------------------- public functions
 def relu(input: Tensor) -> Tensor:
     """max(x, 0) (torch.relu)."""
-    if input.data.dtype.kind == "b":
+    if input._data.dtype.kind == "b":
         raise RuntimeError("relu: Boolean inputs not supported for relu")
     return Relu.apply(input)
 

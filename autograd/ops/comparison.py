@@ -13,7 +13,7 @@ from .elementwise import where
 
 
 def _d(x):
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def _kind(x) -> str:
@@ -58,9 +58,9 @@ bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
 
 def bitwise_not(input: Tensor, *, out=None) -> Tensor:
     """Elementwise NOT of an integer or bool tensor (torch.bitwise_not, the ~ operator)."""
-    if input.data.dtype.kind not in "biu":
+    if input._data.dtype.kind not in "biu":
         raise not_implemented("bitwise_not_cpu", input.dtype)
-    return write_out(const(np.invert(input.data)), out, "bitwise_not")
+    return write_out(const(np.invert(input._data)), out, "bitwise_not")
 
 
 def _logical(name, fn):
@@ -69,7 +69,7 @@ def _logical(name, fn):
             raise TypeError(f"{name}(): expected two Tensors, got {type(input).__name__} and "
                             f"{type(other).__name__}")
         try:
-            result = fn(input.data, other.data)
+            result = fn(input._data, other._data)
         except ValueError:
             raise RuntimeError(f"{name}: shapes {tuple(input.shape)} and {tuple(other.shape)} "
                                f"are not broadcastable") from None
@@ -87,12 +87,12 @@ logical_xor = _logical("logical_xor", np.logical_xor)
 
 def logical_not(input: Tensor, *, out=None) -> Tensor:
     """Elementwise NOT treating nonzero as True (torch.logical_not)."""
-    return write_out(const(np.logical_not(input.data)), out, "logical_not")
+    return write_out(const(np.logical_not(input._data)), out, "logical_not")
 
 
 def _float_test(name, fn):
     def test(input: Tensor) -> Tensor:
-        data = input.data
+        data = input._data
         if data.dtype.kind not in "fc":
             return const(np.zeros(data.shape, bool))
         return const(fn(data))
@@ -110,19 +110,19 @@ isneginf = _float_test("isneginf", np.isneginf)
 
 def isfinite(input: Tensor) -> Tensor:
     """Elementwise test for finite values; always True for integers (torch.isfinite)."""
-    if input.data.dtype.kind not in "fc":
-        return const(np.ones(input.data.shape, bool))
-    return const(np.isfinite(input.data))
+    if input._data.dtype.kind not in "fc":
+        return const(np.ones(input._data.shape, bool))
+    return const(np.isfinite(input._data))
 
 
 def isreal(input: Tensor) -> Tensor:
     """True everywhere for real tensors (torch.isreal)."""
-    return const(np.ones(input.data.shape, bool))
+    return const(np.ones(input._data.shape, bool))
 
 
 def signbit(input: Tensor, *, out=None) -> Tensor:
     """Whether the sign bit is set, True for -0.0 (torch.signbit)."""
-    data = input.data
+    data = input._data
     result = np.signbit(data) if data.dtype.kind in "fiu" else np.zeros(data.shape, bool)
     return write_out(const(result), out, "signbit")
 
@@ -133,7 +133,7 @@ class NanToNum(Op):
     @staticmethod
     def forward(ctx, x, nan, posinf, neginf):
         ctx.save_for_backward(x)
-        return np.nan_to_num(x.data, nan=nan, posinf=posinf, neginf=neginf)
+        return np.nan_to_num(x._data, nan=nan, posinf=posinf, neginf=neginf)
 
     @staticmethod
     def backward(ctx, grad):
@@ -145,8 +145,8 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
                neginf: float | None = None, *, out=None) -> Tensor:
     """NaN -> ``nan``, +-inf -> ``posinf``/``neginf`` (default: the dtype's largest finite
     values) (torch.nan_to_num)."""
-    if input.data.dtype.kind not in "fc":
-        return write_out(const(input.data.copy()), out, "nan_to_num")
+    if input._data.dtype.kind not in "fc":
+        return write_out(const(input._data.copy()), out, "nan_to_num")
     return write_out(NanToNum.apply(input, nan, posinf, neginf), out, "nan_to_num")
 
 
@@ -165,7 +165,7 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
                            f"atol={atol}")
     try:
         with np.errstate(invalid="ignore", over="ignore"):
-            result = np.isclose(input.data, other.data, rtol=rtol, atol=atol,
+            result = np.isclose(input._data, other._data, rtol=rtol, atol=atol,
                                 equal_nan=equal_nan)
     except ValueError:
         raise RuntimeError(f"isclose: shapes {tuple(input.shape)} and {tuple(other.shape)} are "
@@ -176,12 +176,12 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
              equal_nan: bool = False) -> bool:
     """Whether every element is close (torch.allclose)."""
-    return bool(isclose(input, other, rtol, atol, equal_nan).data.all())
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
     """True when both tensors have the same shape and values (torch.equal)."""
-    return input.shape == other.shape and bool(np.array_equal(input.data, other.data))
+    return input.shape == other.shape and bool(np.array_equal(input._data, other._data))
 
 
 def _operator(fn):

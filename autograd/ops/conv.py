@@ -81,7 +81,7 @@ class Unfold(Op):
     @staticmethod
     def forward(ctx, x, geometry):
         ctx.geometry = geometry
-        return _unfold_array(x.data, geometry)
+        return _unfold_array(x._data, geometry)
 
     @staticmethod
     def backward(ctx, grad):
@@ -94,7 +94,7 @@ class Fold(Op):
     @staticmethod
     def forward(ctx, cols, geometry):
         ctx.geometry = geometry
-        return _fold_array(cols.data, geometry)
+        return _fold_array(cols._data, geometry)
 
     @staticmethod
     def backward(ctx, grad):

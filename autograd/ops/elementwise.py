@@ -20,11 +20,11 @@ from .shape import sum_to_shape
 
 
 def _d(x):
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def _shape(x):
-    return x.data.shape if isinstance(x, Tensor) else ()
+    return x._data.shape if isinstance(x, Tensor) else ()
 
 
 def _zeros(shape, dtype) -> Tensor:
@@ -168,7 +168,7 @@ class Neg(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return np.negative(x.data)
+        return np.negative(x._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -227,17 +227,17 @@ def _int_pow_negative(base: np.ndarray, exponent: np.ndarray, dtype) -> np.ndarr
 
 def _float_binary(op, a, b):
     a, b = binary_operands(op, a, b)
-    if isinstance(a, Tensor) and a.data.dtype.kind not in "fc":
+    if isinstance(a, Tensor) and a._data.dtype.kind not in "fc":
         a = float_operand(a)
         if isinstance(b, Tensor):
             b = b.to(a.dtype)
-    elif isinstance(b, Tensor) and b.data.dtype.kind not in "fc":
+    elif isinstance(b, Tensor) and b._data.dtype.kind not in "fc":
         b = float_operand(b)
     return a, b
 
 
 def _check_bool_sub(a, b) -> None:
-    if any(isinstance(x, (bool, np.bool_)) or (isinstance(x, Tensor) and x.data.dtype.kind == "b")
+    if any(isinstance(x, (bool, np.bool_)) or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
            for x in (a, b)):
         raise RuntimeError("sub: Subtraction, the `-` operator, with a bool tensor is not "
                            "supported. If you are trying to invert a mask, use the `~` or "
@@ -302,7 +302,7 @@ def fmod(input, other, *, out=None) -> Tensor:
 
 def neg(input, *, out=None) -> Tensor:
     """-input (torch.neg); refused for bool, like torch."""
-    if input.data.dtype.kind == "b":
+    if input._data.dtype.kind == "b":
         raise RuntimeError("neg: Negation, the `-` operator, on a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` "
                            "operator instead.")
@@ -313,11 +313,11 @@ def pow(input, exponent, *, out=None) -> Tensor:
     """input ** exponent; either may be a tensor or a Python number (torch.pow)."""
     if isinstance(input, Tensor) and not isinstance(exponent, Tensor):
         if isinstance(exponent, (int, np.integer)) and not isinstance(exponent, bool) and \
-                input.data.dtype.kind in "iub" and exponent < 0:
+                input._data.dtype.kind in "iub" and exponent < 0:
             raise RuntimeError("pow: Integers to negative integer powers are not allowed.")
-    if isinstance(exponent, Tensor) and exponent.data.dtype.kind == "b" and (
+    if isinstance(exponent, Tensor) and exponent._data.dtype.kind == "b" and (
             isinstance(input, (bool, np.bool_)) or
-            (isinstance(input, Tensor) and input.data.dtype.kind == "b")):
+            (isinstance(input, Tensor) and input._data.dtype.kind == "b")):
         raise not_implemented("pow", exponent.dtype)
     a, b = binary_operands("pow", input, exponent)
     return write_out(Pow.apply(a, b), out, "pow")
@@ -339,7 +339,7 @@ class Reciprocal(Op):
     @staticmethod
     def forward(ctx, x):
         with np.errstate(divide="ignore"):
-            y = np.reciprocal(x.data)
+            y = np.reciprocal(x._data)
         ctx.save_for_backward(y)
         return y
 
@@ -360,7 +360,7 @@ class Abs(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.abs(x.data)
+        return np.abs(x._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -370,7 +370,7 @@ class Abs(Op):
 
 def abs(input, *, out=None) -> Tensor:
     """|input|, gradient sign(input) (0 at 0) (torch.abs)."""
-    if input.data.dtype.kind == "b":
+    if input._data.dtype.kind == "b":
         raise not_implemented("abs_cpu", input.dtype)
     return write_out(Abs.apply(input), out, "abs")
 
@@ -380,11 +380,11 @@ class Sign(Op):
 
     @staticmethod
     def forward(ctx, x):
-        ctx.in_shape, ctx.in_dtype = x.data.shape, x.data.dtype
-        if x.data.dtype.kind == "b":
-            return x.data.copy()
-        out = np.sign(x.data)
-        if x.data.dtype.kind == "f":
+        ctx.in_shape, ctx.in_dtype = x._data.shape, x._data.dtype
+        if x._data.dtype.kind == "b":
+            return x._data.copy()
+        out = np.sign(x._data)
+        if x._data.dtype.kind == "f":
             out = np.where(np.isnan(out), 0.0, out)  # torch: sign(NaN) == 0
         return out
 
@@ -405,7 +405,7 @@ def sgn(input, *, out=None) -> Tensor:
 
 def positive(input: Tensor) -> Tensor:
     """The input itself; refused for bool like torch (torch.positive)."""
-    if input.data.dtype.kind == "b":
+    if input._data.dtype.kind == "b":
         raise RuntimeError("positive: The `+` operator, on a bool tensor is not supported.")
     return input
 
@@ -417,7 +417,7 @@ class Maximum(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.maximum(a.data, b.data)
+        return np.maximum(a._data, b._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -431,7 +431,7 @@ class Minimum(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.minimum(a.data, b.data)
+        return np.minimum(a._data, b._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -453,7 +453,7 @@ class Fmax(Op):
     def forward(ctx, a, b, largest):
         ctx.save_for_backward(a, b)
         ctx.largest = largest
-        return (np.fmax if largest else np.fmin)(a.data, b.data)
+        return (np.fmax if largest else np.fmin)(a._data, b._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -501,7 +501,7 @@ class Where(Op):
     def forward(ctx, cond, a, b):
         ctx.save_for_backward(cond)
         ctx.shapes = (_shape(a), _shape(b))
-        return np.where(cond.data, _d(a), _d(b))
+        return np.where(cond._data, _d(a), _d(b))
 
     @staticmethod
     def backward(ctx, grad):
@@ -519,7 +519,7 @@ def where(condition, input=None, other=None, *, out=None) -> Tensor:
     if input is None and other is None:
         return tuple(const(i) for i in np.nonzero(_d(condition)))
     cond = condition if isinstance(condition, Tensor) else const(np.asarray(condition))
-    if cond.data.dtype.kind != "b":
+    if cond._data.dtype.kind != "b":
         raise RuntimeError(f"where: expected condition to be a bool tensor, got {cond.dtype}")
     if isinstance(input, Tensor) or isinstance(other, Tensor):
         a, b = binary_operands("where", input, other)
@@ -543,8 +543,8 @@ class Cast(Op):
 
     @staticmethod
     def forward(ctx, x, dtype):
-        ctx.in_dtype = x.data.dtype
-        return x.data.astype(dtype)
+        ctx.in_dtype = x._data.dtype
+        return x._data.astype(dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -554,10 +554,10 @@ class Cast(Op):
 def cast(x: Tensor, dtype) -> Tensor:
     """x converted to ``dtype``; differentiable between floating dtypes (Tensor.to)."""
     dtype = dtypes.as_dtype(dtype)
-    if x.data.dtype == dtype:
+    if x._data.dtype == dtype:
         return x
     if dtype.kind not in "fc" and x.requires_grad:
-        return const(x.data.astype(dtype))
+        return const(x._data.astype(dtype))
     return Cast.apply(x, dtype)
 
 
@@ -565,7 +565,7 @@ _inplace, _alias = inplace, alias  # the names other modules import from here
 
 
 def _operand(x):
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def _direct_binary(ufunc):
@@ -573,10 +573,10 @@ def _direct_binary(ufunc):
         if kwargs or not direct_write_ok(self, other):
             return False
         if isinstance(other, Tensor):
-            od = other.data if alpha == 1 else np.multiply(other.data, alpha)
+            od = other._data if alpha == 1 else np.multiply(other._data, alpha)
         else:
             od = other * alpha
-        quietly(ufunc, self.data, od, self.data)
+        quietly(ufunc, self._data, od, self._data)
         return True
 
     return direct
@@ -586,7 +586,7 @@ def _direct_product(ufunc):
     def direct(self, other, **kwargs):
         if kwargs.get("rounding_mode") is not None or not direct_write_ok(self, other):
             return False
-        quietly(ufunc, self.data, _operand(other), self.data)
+        quietly(ufunc, self._data, _operand(other), self._data)
         return True
 
     return direct

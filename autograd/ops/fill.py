@@ -27,7 +27,7 @@ class Copy(Op):
     def forward(ctx, dst, src):
         ctx.dst_meta = (dst.shape, dst.dtype)
         ctx.src_meta = (src.shape, src.dtype)
-        return np.array(np.broadcast_to(src.data, dst.shape), dtype=dst.dtype)
+        return np.array(np.broadcast_to(src._data, dst.shape), dtype=dst.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -49,12 +49,12 @@ def _overwrite(self: Tensor, src: Tensor, op: str) -> Tensor:
     self._check_inplace(op)
     if _records(self, src):
         dst = alias(self) if self.grad_fn is not None else \
-            Tensor._make(self.data, self.requires_grad, None)
+            Tensor._make(self._data, self.requires_grad, None)
         return self._assign(Copy.apply(dst, src), op)
-    if self.data.flags.writeable:
-        np.copyto(self.data, src.data, casting="unsafe")
+    if self._data.flags.writeable:
+        np.copyto(self._data, src._data, casting="unsafe")
     else:
-        self.data = np.array(np.broadcast_to(src.data, self.shape), dtype=self.dtype)
+        self._data = np.array(np.broadcast_to(src._data, self.shape), dtype=self.dtype)
     self._version += 1
     return self
 
@@ -129,7 +129,7 @@ def exponential_(self: Tensor, lambd: float = 1.0, *,
 def bernoulli_(self: Tensor, p=0.5, *, generator: Generator | None = None) -> Tensor:
     """Fill with 1 with probability ``p`` (a number or a tensor broadcast to this one), else 0
     (torch.Tensor.bernoulli_)."""
-    probs = p.data if isinstance(p, Tensor) else np.asarray(p, dtype=np.float64)
+    probs = p._data if isinstance(p, Tensor) else np.asarray(p, dtype=np.float64)
     if np.any((probs < 0) | (probs > 1)) or np.any(np.isnan(probs)):
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
     try:

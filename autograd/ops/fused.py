@@ -49,7 +49,7 @@ class Softmax(Op):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        xd = x.data
+        xd = x._data
         y = _softmax_array(xd, dim) if xd.ndim and xd.size else \
             quietly(np.divide, np.exp(xd - xd), np.exp(xd - xd))
         ctx.save_for_backward(y)
@@ -67,7 +67,7 @@ class LogSoftmax(Op):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        xd = x.data
+        xd = x._data
         y = _log_softmax_array(xd, dim) if xd.ndim and xd.size else quietly(np.subtract, xd, xd)
         ctx.save_for_backward(y)
         return y
@@ -83,9 +83,9 @@ def _softmax_args(name: str, input: Tensor, dim: int, dtype) -> tuple:
         raise TypeError(f"{name}: expected a Tensor, got {type(input).__name__}")
     if dtype is not None:
         input = input.to(dtypes.as_dtype(dtype))
-    elif input.data.dtype.kind not in "fc":
+    elif input._data.dtype.kind not in "fc":
         raise RuntimeError(f"{name}: expected a floating point input, got {input.dtype}")
-    return input, norm_dim(int(dim), input.data.ndim, name)
+    return input, norm_dim(int(dim), input._data.ndim, name)
 
 
 def softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
@@ -108,7 +108,7 @@ class CrossEntropyIndices(Op):
 
     @staticmethod
     def forward(ctx, x, target):
-        xd, t = x.data, target.data
+        xd, t = x._data, target._data
         n = xd.shape[0]
         logp = _log_softmax_array(xd, 1)
         rows = np.arange(n)
@@ -151,7 +151,7 @@ class LayerNorm(Op):
 
     @staticmethod
     def forward(ctx, x, weight, bias, k, eps):
-        xd = x.data
+        xd = x._data
         axes = tuple(range(xd.ndim - k, xd.ndim))
         mu = xd.mean(axis=axes, keepdims=True)
         xc = xd - mu
@@ -161,9 +161,9 @@ class LayerNorm(Op):
         ctx.axes, ctx.lead, ctx.eps = axes, tuple(range(xd.ndim - k)), eps
         ctx.xhat, ctx.rstd = xhat, rstd
         ctx.save_for_backward(x, weight, bias)
-        y = xhat * weight.data if weight is not None else xhat.copy()
+        y = xhat * weight._data if weight is not None else xhat.copy()
         if bias is not None:
-            y += bias.data
+            y += bias._data
         return y
 
     @staticmethod
@@ -221,10 +221,10 @@ class Linear(Op):
 
     @staticmethod
     def forward(ctx, x, weight, bias):
-        xd, w = x.data, weight.data
+        xd, w = x._data, weight._data
         y = np.matmul(xd.reshape(-1, w.shape[1]), w.T)
         if bias is not None:
-            y += bias.data
+            y += bias._data
         ctx.save_for_backward(x, weight)
         return y.reshape(xd.shape[:-1] + (w.shape[0],))
 
@@ -268,7 +268,7 @@ class LSTMGates(Op):
 
     @staticmethod
     def forward(ctx, gates, c):
-        gd, cd = gates.data, c.data
+        gd, cd = gates._data, c._data
         H = cd.shape[-1]
         act = np.empty_like(gd)
         _sigmoid_into(act[..., :2 * H], gd[..., :2 * H])
@@ -293,7 +293,7 @@ class LSTMGates(Op):
             coef_c = o * (1 - tc * tc)
             coef = cat([g * i * (1 - i), c * f * (1 - f), i * (1 - g * g), tc * o * (1 - o)], -1)
         else:
-            act, tcd, cd = ctx.act, ctx.tc, c.data
+            act, tcd, cd = ctx.act, ctx.tc, c._data
             i, fd, g, o = act[..., :H], act[..., H:2 * H], act[..., 2 * H:3 * H], act[..., 3 * H:]
             coef_c = const(o * (1 - tcd * tcd))
             coef = const(np.concatenate(
@@ -331,13 +331,13 @@ class LSTMSequence(Op):
 
     @staticmethod
     def forward(ctx, xp, w_hh, h0, c0):
-        xd, w = xp.data, w_hh.data
+        xd, w = xp._data, w_hh._data
         T, B, H = xd.shape[0], xd.shape[1], w.shape[1]
         acts = np.empty_like(xd)
         cs = np.empty((T + 1, B, H), xd.dtype)
         hs = np.empty((T + 1, B, H), xd.dtype)
         tcs = np.empty((T, B, H), xd.dtype)
-        cs[0], hs[0] = c0.data, h0.data
+        cs[0], hs[0] = c0._data, h0._data
         wt = w.T
         for t in range(T):
             a = acts[t]

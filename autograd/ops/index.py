@@ -27,7 +27,7 @@ _INDEX_TYPES = "only integers, slices (`:`), ellipsis (`...`), None and long or 
 # ---------------------------------------------------------------- torch index -> numpy index
 def _convert_one(i):
     if isinstance(i, (Tensor, np.ndarray)):
-        a = i.data if isinstance(i, Tensor) else i
+        a = i._data if isinstance(i, Tensor) else i
         if a.dtype.kind not in "biu":
             raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors "
                              f"(got {a.dtype})")
@@ -47,7 +47,7 @@ def _convert_one(i):
             raise ValueError("step must be greater than zero")
         return i
     if isinstance(i, (list, tuple, range)):
-        a = np.asarray([x.data if isinstance(x, Tensor) else x for x in i]) if len(i) else \
+        a = np.asarray([x._data if isinstance(x, Tensor) else x for x in i]) if len(i) else \
             np.zeros(0, np.int64)
         if a.dtype.kind not in "biu":
             raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors "
@@ -161,9 +161,9 @@ class GetItem(Op):
 
     @staticmethod
     def forward(ctx, x, idx):
-        ctx.in_shape = x.data.shape
+        ctx.in_shape = x._data.shape
         ctx.idx = idx
-        return np.asarray(x.data[idx])
+        return np.asarray(x._data[idx])
 
     @staticmethod
     def backward(ctx, grad):
@@ -176,11 +176,11 @@ class IndexScatter(Op):
     @staticmethod
     def forward(ctx, g, idx, shape):
         ctx.idx = idx
-        out = np.zeros(shape, dtype=g.data.dtype)
+        out = np.zeros(shape, dtype=g._data.dtype)
         if _is_advanced(idx):
-            np.add.at(out, idx, g.data)
+            np.add.at(out, idx, g._data)
         else:
-            out[idx] = g.data
+            out[idx] = g._data
         return out
 
     @staticmethod
@@ -191,13 +191,13 @@ class IndexScatter(Op):
 def getitem(input: Tensor, idx) -> Tensor:
     """input[idx] with torch's indexing rules (torch.Tensor.__getitem__)."""
     if isinstance(idx, (int, np.integer)) and not isinstance(idx, bool):
-        shape = input.data.shape
+        shape = input._data.shape
         if not shape:
             _plan(shape, idx)
         if not -shape[0] <= idx < shape[0]:
             raise IndexError(f"index {idx} is out of bounds for dimension 0 with size {shape[0]}")
         return GetItem.apply(input, (int(idx),))
-    np_idx, move = _plan(input.data.shape, idx)
+    np_idx, move = _plan(input._data.shape, idx)
     out = GetItem.apply(input, np_idx)
     if move is not None:
         b, p = move
@@ -211,9 +211,9 @@ class IndexPut(Op):
     @staticmethod
     def forward(ctx, x, v, idx):
         ctx.idx = idx
-        ctx.v_shape = v.data.shape
-        out = x.data.copy()
-        out[idx] = v.data
+        ctx.v_shape = v._data.shape
+        out = x._data.copy()
+        out[idx] = v._data
         return out
 
     @staticmethod
@@ -233,7 +233,7 @@ def _value_for(self: Tensor, value, target: tuple, op: str) -> Tensor:
         v = value
     else:
         if isinstance(value, (list, tuple)):
-            value = np.asarray([x.data if isinstance(x, Tensor) else x for x in value])
+            value = np.asarray([x._data if isinstance(x, Tensor) else x for x in value])
         v = const(np.asarray(value).astype(self.dtype))
     if v.dtype != self.dtype:
         v = v.to(self.dtype)
@@ -255,17 +255,17 @@ def _index_put(self: Tensor, np_idx, v: Tensor, op: str) -> Tensor:
     if grad_mode.STATE.enabled and (self.requires_grad or v.requires_grad):
         result = IndexPut.apply(_alias(self), v, np_idx)
         return self._assign(result, op)
-    if not self.data.flags.writeable:
-        self.data = self.data.copy()
-    self.data[np_idx] = v.data
+    if not self._data.flags.writeable:
+        self._data = self._data.copy()
+    self._data[np_idx] = v._data
     self._version += 1
     return self
 
 
 def _put_value(self: Tensor, np_idx, move, value, op: str) -> tuple:
     """The value of an index assignment, in numpy's result order; and numpy's result shape."""
-    target = np.empty(self.data.shape, dtype=bool)[np_idx].shape if _is_advanced(np_idx) \
-        else np.broadcast_to(np.empty((), bool), self.data.shape)[np_idx].shape
+    target = np.empty(self._data.shape, dtype=bool)[np_idx].shape if _is_advanced(np_idx) \
+        else np.broadcast_to(np.empty((), bool), self._data.shape)[np_idx].shape
     if move is None:
         return _value_for(self, value, target, op), target
     b, p = move
@@ -276,7 +276,7 @@ def _put_value(self: Tensor, np_idx, move, value, op: str) -> tuple:
 
 def setitem(self: Tensor, idx, value) -> None:
     """self[idx] = value; differentiable when self is a non-leaf or value requires grad."""
-    np_idx, move = _plan(self.data.shape, idx, "index_put")
+    np_idx, move = _plan(self._data.shape, idx, "index_put")
     v, _ = _put_value(self, np_idx, move, value, "index_put")
     _index_put(self, np_idx, v, "index_put_")
 
@@ -287,11 +287,11 @@ def index_put(input: Tensor, indices, values, accumulate: bool = False) -> Tenso
     if not isinstance(indices, (tuple, list)):
         raise TypeError(f"index_put(): indices must be a tuple of tensors, got "
                         f"{type(indices).__name__}")
-    np_idx, move = _plan(input.data.shape, tuple(indices), "index_put")
+    np_idx, move = _plan(input._data.shape, tuple(indices), "index_put")
     v, target = _put_value(input, np_idx, move, values, "index_put")
     if not accumulate:
         return IndexPut.apply(input, v, np_idx)
-    return input + IndexScatter.apply(expand(v, target), np_idx, input.data.shape)
+    return input + IndexScatter.apply(expand(v, target), np_idx, input._data.shape)
 
 
 def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
@@ -300,7 +300,7 @@ def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
     from .shape import select
 
     return _scatter_view(input, src, select(input.detach(), dim, index).shape,
-                         (slice(None),) * norm_dim(dim, input.data.ndim, "select_scatter")
+                         (slice(None),) * norm_dim(dim, input._data.ndim, "select_scatter")
                          + (int(index),), "select_scatter")
 
 
@@ -308,9 +308,9 @@ def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: int | None = 
                   end: int | None = None, step: int = 1) -> Tensor:
     """out = input with input[..., start:end:step, ...] (along ``dim``) replaced by src
     (torch.slice_scatter)."""
-    d = norm_dim(dim, input.data.ndim, "slice_scatter")
+    d = norm_dim(dim, input._data.ndim, "slice_scatter")
     idx = (slice(None),) * d + (slice(start, end, step),)
-    return _scatter_view(input, src, input.data[idx].shape, idx, "slice_scatter")
+    return _scatter_view(input, src, input._data[idx].shape, idx, "slice_scatter")
 
 
 def _scatter_view(input: Tensor, src: Tensor, shape: tuple, idx: tuple, op: str) -> Tensor:
@@ -330,16 +330,16 @@ def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
         raise RuntimeError(f"diagonal_scatter(): expected src to have a size equal to the "
                            f"diagonal of self. src size = {list(src.shape)}, diagonal size = "
                            f"{list(expected)}")
-    nd = input.data.ndim
+    nd = input._data.ndim
     d1, d2 = norm_dim(dim1, nd, "diagonal_scatter"), norm_dim(dim2, nd, "diagonal_scatter")
-    args = (input.data.shape, int(offset), d1, d2)
+    args = (input._data.shape, int(offset), d1, d2)
     mask = DiagonalScatter.apply(const(np.ones(expected, bool)), *args)
     return where(mask, DiagonalScatter.apply(src.to(input.dtype), *args), input)
 
 
 def fill_diagonal_(self: Tensor, fill_value, wrap: bool = False) -> Tensor:
     """Fill the main diagonal in place; all dims equal unless 2-D (torch.fill_diagonal_)."""
-    shape = self.data.shape
+    shape = self._data.shape
     if len(shape) < 2:
         raise RuntimeError("fill_diagonal_: dimensions must larger than 1")
     if len(shape) > 2 and len(set(shape)) != 1:
@@ -370,8 +370,8 @@ class Gather(Op):
 
     @staticmethod
     def forward(ctx, x, dim, index):
-        ctx.args = (x.data.shape, dim, index)
-        return x.data[_along(index, dim)]
+        ctx.args = (x._data.shape, dim, index)
+        return x._data[_along(index, dim)]
 
     @staticmethod
     def backward(ctx, grad):
@@ -386,8 +386,8 @@ class ScatterAdd(Op):
     @staticmethod
     def forward(ctx, x, dim, index, src):
         ctx.dim, ctx.index = dim, index
-        out = x.data.copy()
-        np.add.at(out, _along(index, dim), src.data)
+        out = x._data.copy()
+        np.add.at(out, _along(index, dim), src._data)
         return out
 
     @staticmethod
@@ -402,8 +402,8 @@ class Scatter(Op):
     @staticmethod
     def forward(ctx, x, dim, index, src):
         ctx.dim, ctx.index = dim, index
-        out = x.data.copy()
-        out[_along(index, dim)] = src.data if isinstance(src, Tensor) else src
+        out = x._data.copy()
+        out[_along(index, dim)] = src._data if isinstance(src, Tensor) else src
         return out
 
     @staticmethod
@@ -416,27 +416,27 @@ class Scatter(Op):
 
 
 def _index_array(index, op: str) -> np.ndarray:
-    a = index.data if isinstance(index, Tensor) else np.asarray(index)
+    a = index._data if isinstance(index, Tensor) else np.asarray(index)
     if a.dtype.kind not in "iu":
         raise RuntimeError(f"{op}(): Expected dtype int64 for index, got {a.dtype}")
     return a.astype(np.int64, copy=False)
 
 
 def _check_gather_index(op: str, x: Tensor, dim: int, index: np.ndarray, src=None) -> int:
-    nd = x.data.ndim
+    nd = x._data.ndim
     d = norm_dim(dim, nd, op)
     if index.ndim != max(nd, 1) and not (nd == 0 and index.ndim <= 1):
         raise RuntimeError(f"{op}(): Index tensor must have the same number of dimensions as "
                            f"input tensor (index shape {tuple(index.shape)}, input shape "
                            f"{tuple(x.shape)})")
-    xs = x.data.shape if nd else (1,)
+    xs = x._data.shape if nd else (1,)
     for k, (a, b) in enumerate(zip(index.shape, xs)):
         if k != d and a > b:
             raise RuntimeError(f"{op}(): Size does not match at dimension {k} expected index "
                                f"{list(index.shape)} to be no larger than self {list(xs)} apart "
                                f"from dimension {d}")
     if src is not None:
-        ss = src.data.shape
+        ss = src._data.shape
         if len(ss) != index.ndim or any(a > b for a, b in zip(index.shape, ss)):
             raise RuntimeError(f"{op}(): Expected index {list(index.shape)} to be no larger than "
                                f"src {list(ss)} in every dimension")
@@ -448,7 +448,7 @@ def _check_gather_index(op: str, x: Tensor, dim: int, index: np.ndarray, src=Non
 
 
 def _src_part(src: Tensor, index: np.ndarray) -> Tensor:
-    if src.data.shape == index.shape:
+    if src._data.shape == index.shape:
         return src
     return getitem(src, tuple(slice(0, n) for n in index.shape))
 
@@ -457,7 +457,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     """Values of ``input`` picked along ``dim`` by ``index`` (torch.gather)."""
     idx = _index_array(index, "gather")
     d = _check_gather_index("gather", input, dim, idx)
-    if input.data.ndim == 0:
+    if input._data.ndim == 0:
         return reshape(Gather.apply(reshape(input, (1,)), 0, idx.reshape(-1)), idx.shape)
     return Gather.apply(input, d, idx)
 
@@ -517,15 +517,15 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         return ScatterAdd.apply(base, d, idx, src)
     if reduce == "mean":
         total = ScatterAdd.apply(base, d, idx, src)
-        count = np.zeros(input.data.shape, np.int64)
+        count = np.zeros(input._data.shape, np.int64)
         np.add.at(count, _along(idx, d), 1)
         count = count + (1 if include_self else 0)
         count = np.maximum(count, 1)
         if input.dtype.kind in "iu":
-            return const(total.data // count)
+            return const(total._data // count)
         return total / const(count.astype(input.dtype))
     loc = _along(idx, d)
-    result = input.data.copy()
+    result = input._data.copy()
     ufunc = {"prod": np.multiply, "amax": np.maximum, "amin": np.minimum}[reduce]
     if not include_self:
         if reduce == "prod":
@@ -537,7 +537,7 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
             identity = (info.min if reduce == "amax" else info.max) if info else (
                 reduce == "amin")
         result[loc] = identity
-    ufunc.at(result, loc, src.data)
+    ufunc.at(result, loc, src._data)
     if not (input.requires_grad or src.requires_grad) or not grad_mode.STATE.enabled:
         return const(result)
     # the value is result; gradients reach the inputs that produced it, through linear terms
@@ -545,12 +545,12 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     if not include_self:
         x_in[loc] = False
     if reduce == "prod":
-        coef_x, coef_src = _prod_partials(input.data, x_in, src.data, loc, result.shape)
+        coef_x, coef_src = _prod_partials(input._data, x_in, src._data, loc, result.shape)
     else:
         # ties share the gradient; like torch, an excluded self equal to the result still
         # counts as a tie (it just gets no gradient)
-        self_ties = (input.data == result).astype(input.dtype)
-        coef_src = (src.data == result[loc]).astype(input.dtype)
+        self_ties = (input._data == result).astype(input.dtype)
+        coef_src = (src._data == result[loc]).astype(input.dtype)
         count = self_ties.copy()
         np.add.at(count, loc, coef_src)
         coef_x = np.where(x_in, self_ties, 0) / np.maximum(count, 1)
@@ -601,8 +601,8 @@ class IndexSelect(Op):
 
     @staticmethod
     def forward(ctx, x, dim, index):
-        ctx.args = (x.data.shape, dim, index)
-        return np.take(x.data, index, axis=dim)
+        ctx.args = (x._data.shape, dim, index)
+        return np.take(x._data, index, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -617,8 +617,8 @@ class IndexAdd(Op):
     @staticmethod
     def forward(ctx, x, dim, index, src):
         ctx.dim, ctx.index = dim, index
-        out = x.data.copy()
-        np.add.at(np.moveaxis(out, dim, 0), index, np.moveaxis(src.data, dim, 0))
+        out = x._data.copy()
+        np.add.at(np.moveaxis(out, dim, 0), index, np.moveaxis(src._data, dim, 0))
         return out
 
     @staticmethod
@@ -637,9 +637,9 @@ def _vector_index(op: str, input: Tensor, dim: int, index) -> tuple:
     if idx.ndim > 1:
         raise IndexError(f"{op}(): Index is supposed to be a vector (got shape "
                          f"{tuple(idx.shape)})")
-    nd = input.data.ndim
+    nd = input._data.ndim
     d = norm_dim(dim, nd, op)
-    size = input.data.shape[d] if nd else 1
+    size = input._data.shape[d] if nd else 1
     low = -size if op == "index_fill" else 0
     if idx.size and (idx.max() >= size or idx.min() < low):
         bad = int(idx.max() if idx.max() >= size else idx.min())
@@ -651,17 +651,17 @@ def _vector_index(op: str, input: Tensor, dim: int, index) -> tuple:
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """The slices of ``input`` at ``index`` (a vector) along ``dim`` (torch.index_select)."""
     d, idx = _vector_index("index_select", input, dim, index)
-    if input.data.ndim == 0:
+    if input._data.ndim == 0:
         out = IndexSelect.apply(reshape(input, (1,)), 0, idx)
         return reshape(out, ()) if np.ndim(_index_array(index, "index_select")) == 0 else out
     return IndexSelect.apply(input, d, idx)
 
 
 def _check_source(op: str, input: Tensor, d: int, idx: np.ndarray, source: Tensor) -> None:
-    expected = list(input.data.shape)
+    expected = list(input._data.shape)
     if expected:
         expected[d] = idx.size
-    if list(source.data.shape) != expected and not (source.data.ndim == 0 and idx.size == 1):
+    if list(source._data.shape) != expected and not (source._data.ndim == 0 and idx.size == 1):
         raise RuntimeError(f"{op}(): source of shape {list(source.shape)} does not match the "
                            f"expected shape {expected} (input {list(input.shape)}, {idx.size} "
                            f"indices along dim {d})")
@@ -674,7 +674,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1
     """out = input with alpha * source added at ``index`` along ``dim`` (torch.index_add)."""
     d, idx = _vector_index("index_add", input, dim, index)
     _check_source("index_add", input, d, idx, source)
-    if input.data.ndim == 0:
+    if input._data.ndim == 0:
         return reshape(index_add(reshape(input, (1,)), 0, const(idx), reshape(source, (1,)),
                                  alpha=alpha), ())
     if alpha != 1:
@@ -694,13 +694,13 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
     (torch.index_fill)."""
     d, idx = _vector_index("index_fill", input, dim, index)
     if isinstance(value, Tensor):
-        if value.data.ndim:
+        if value._data.ndim:
             raise RuntimeError(f"index_fill_(): Only supports 0-dimensional value tensor. Got a "
-                               f"tensor with {value.data.ndim} dimensions.")
+                               f"tensor with {value._data.ndim} dimensions.")
         v = value.to(input.dtype)
     else:
         v = const(np.asarray(value).astype(input.dtype))
-    if input.data.ndim == 0:
+    if input._data.ndim == 0:
         return where(const(np.asarray(idx.size > 0)), v, input)
     return IndexPut.apply(input, v, (slice(None),) * d + (idx,))
 
@@ -708,7 +708,7 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
 # ---------------------------------------------------------------- masks
 def _bool_mask(op: str, mask) -> Tensor:
     mask = to_tensor(mask)
-    if mask.data.dtype.kind != "b":
+    if mask._data.dtype.kind != "b":
         raise RuntimeError(f"{op} only supports boolean masks, but got mask with dtype "
                            f"{mask.dtype}")
     return mask
@@ -719,9 +719,9 @@ def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
     tensor) (torch.masked_fill)."""
     mask = _bool_mask("masked_fill_", mask)
     if isinstance(value, Tensor):
-        if value.data.ndim:
+        if value._data.ndim:
             raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got "
-                               f"tensor with {value.data.ndim} dimension(s).")
+                               f"tensor with {value._data.ndim} dimension(s).")
         v = value.to(input.dtype)
     else:
         if input.dtype.kind in "iu" and isinstance(value, float) and not np.isfinite(value):
@@ -729,7 +729,7 @@ def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
                                f"without overflow")
         v = const(np.asarray(value).astype(input.dtype))
     try:
-        np.broadcast_shapes(input.data.shape, mask.data.shape)
+        np.broadcast_shapes(input._data.shape, mask._data.shape)
     except ValueError:
         raise RuntimeError(f"masked_fill: the mask of shape {tuple(mask.shape)} is not "
                            f"broadcastable to the input of shape {tuple(input.shape)}") from None
@@ -741,12 +741,12 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     (torch.masked_select)."""
     mask = _bool_mask("masked_select:", mask)
     try:
-        shape = np.broadcast_shapes(input.data.shape, mask.data.shape)
+        shape = np.broadcast_shapes(input._data.shape, mask._data.shape)
     except ValueError:
         raise RuntimeError(f"masked_select: the mask of shape {tuple(mask.shape)} and the input "
                            f"of shape {tuple(input.shape)} are not broadcastable") from None
     x = expand(input, shape)
-    return GetItem.apply(x, (np.broadcast_to(mask.data, shape),))
+    return GetItem.apply(x, (np.broadcast_to(mask._data, shape),))
 
 
 def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
@@ -754,27 +754,27 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     ``source`` (torch.masked_scatter)."""
     mask = _bool_mask("masked_scatter_:", mask)
     try:
-        shape = np.broadcast_shapes(input.data.shape, mask.data.shape)
+        shape = np.broadcast_shapes(input._data.shape, mask._data.shape)
     except ValueError:
         raise RuntimeError(f"masked_scatter: the mask of shape {tuple(mask.shape)} and the input "
                            f"of shape {tuple(input.shape)} are not broadcastable") from None
-    m = np.ascontiguousarray(np.broadcast_to(mask.data, shape))
+    m = np.ascontiguousarray(np.broadcast_to(mask._data, shape))
     n = int(m.sum())
-    if source.data.size < n:
+    if source._data.size < n:
         raise RuntimeError(f"masked_scatter: Number of elements of source < number of ones in "
-                           f"mask ({source.data.size} < {n})")
+                           f"mask ({source._data.size} < {n})")
     if source.dtype != input.dtype:
         raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but "
                            f"got {input.dtype} and {source.dtype}")
     values = GetItem.apply(reshape(source, (-1,)), (slice(0, n),))
-    x = expand(input, shape) if input.data.shape != shape else input
+    x = expand(input, shape) if input._data.shape != shape else input
     return IndexPut.apply(x, values, (m,))
 
 
 def take(input: Tensor, index: Tensor) -> Tensor:
     """Elements of the flattened input at ``index``, shaped like ``index`` (torch.take)."""
     idx = _index_array(index, "take")
-    n = input.data.size
+    n = input._data.size
     if idx.size and (idx.max() >= n or idx.min() < -n):
         bad = int(idx.max() if idx.max() >= n else idx.min())
         raise IndexError(f"take(): index {bad} out of range for tensor of size "
@@ -788,13 +788,13 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
     idx = _index_array(indices, "take_along_dim")
     if dim is None:
         return gather(reshape(input, (-1,)), 0, const(idx.reshape(-1)))
-    nd = input.data.ndim
+    nd = input._data.ndim
     if idx.ndim != nd:
         raise RuntimeError(f"take_along_dim(): input and indices should have the same number of "
                            f"dimensions, but got {nd} dimensions for input, and {idx.ndim} "
                            f"dimensions for indices")
     d = norm_dim(dim, nd, "take_along_dim")
-    xs, ish = list(input.data.shape), list(idx.shape)
+    xs, ish = list(input._data.shape), list(idx.shape)
     xs[d] = ish[d] = 1
     try:
         common = list(np.broadcast_shapes(tuple(xs), tuple(ish)))
@@ -802,7 +802,7 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
         raise RuntimeError(f"take_along_dim(): input {list(input.shape)} and indices "
                            f"{list(idx.shape)} are not broadcastable outside dim {d}") from None
     xs = common.copy()
-    xs[d] = input.data.shape[d]
+    xs[d] = input._data.shape[d]
     ish = common.copy()
     ish[d] = idx.shape[d]
     return gather(expand(input, tuple(xs)), d, const(np.broadcast_to(idx, tuple(ish))))
@@ -812,10 +812,10 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     """out = input with the flattened positions ``index`` set to (or, with accumulate,
     increased by) ``source`` (torch.put)."""
     idx = _index_array(index, "put").reshape(-1)
-    n = input.data.size
-    if idx.size != source.data.size:
+    n = input._data.size
+    if idx.size != source._data.size:
         raise RuntimeError(f"put(): Expected source and index to have the same number of "
-                           f"elements, but got source {source.data.size} and index {idx.size}")
+                           f"elements, but got source {source._data.size} and index {idx.size}")
     if idx.size and (idx.max() >= n or idx.min() < -n):
         bad = int(idx.max() if idx.max() >= n else idx.min())
         raise IndexError(f"put(): index {bad} out of range for tensor of size "
@@ -824,20 +824,20 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     src = reshape(source.to(input.dtype), (-1,))
     idx = np.where(idx < 0, idx + n, idx)
     out = IndexAdd.apply(flat, 0, idx, src) if accumulate else IndexPut.apply(flat, src, (idx,))
-    return reshape(out, input.data.shape)
+    return reshape(out, input._data.shape)
 
 
 # ---------------------------------------------------------------- non-differentiable queries
 def nonzero(input: Tensor, *, as_tuple: bool = False):
     """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one tensor per dim
     (torch.nonzero)."""
-    a = input.data
+    a = input._data
     if as_tuple:
         return tuple(const(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(a)))
     if a.ndim == 0:
         return const(np.zeros((1 if a.item() else 0, 0), np.int64))
     found = np.nonzero(a)
-    return const(np.stack(found, axis=1).astype(np.int64).reshape(-1, input.data.ndim))
+    return const(np.stack(found, axis=1).astype(np.int64).reshape(-1, input._data.ndim))
 
 
 def argwhere(input: Tensor) -> Tensor:
@@ -848,7 +848,7 @@ def argwhere(input: Tensor) -> Tensor:
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """Class indices as one-hot int64 vectors along a new last dim
     (torch.nn.functional.one_hot)."""
-    a = tensor.data
+    a = tensor._data
     if a.dtype != np.int64:
         raise RuntimeError(f"one_hot is only applicable to index tensor of type LongTensor (got "
                            f"{a.dtype}).")
@@ -885,19 +885,19 @@ def _argsort(a: np.ndarray, axis: int, descending: bool) -> np.ndarray:
 def argsort(input: Tensor, dim: int = -1, descending: bool = False,
             stable: bool = False) -> Tensor:
     """Indices that sort ``input`` along ``dim`` (torch.argsort); always stable here."""
-    if input.data.ndim == 0:
+    if input._data.ndim == 0:
         return const(np.zeros((), np.int64))
-    d = norm_dim(dim, input.data.ndim, "argsort")
-    return const(_argsort(input.data, d, descending).astype(np.int64))
+    d = norm_dim(dim, input._data.ndim, "argsort")
+    return const(_argsort(input._data, d, descending).astype(np.int64))
 
 
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *,
          stable: bool = False) -> SortResult:
     """(values, indices) sorted along ``dim``; values carry the gradient (torch.sort)."""
-    if input.data.ndim == 0:
+    if input._data.ndim == 0:
         return SortResult(clone(input), const(np.zeros((), np.int64)))
-    d = norm_dim(dim, input.data.ndim, "sort")
-    idx = _argsort(input.data, d, descending).astype(np.int64)
+    d = norm_dim(dim, input._data.ndim, "sort")
+    idx = _argsort(input._data, d, descending).astype(np.int64)
     return SortResult(Gather.apply(input, d, idx), const(idx))
 
 
@@ -909,32 +909,32 @@ def msort(input: Tensor) -> Tensor:
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
          sorted: bool = True) -> TopkResult:
     """The k largest (or smallest) elements along ``dim`` and their indices (torch.topk)."""
-    if input.data.ndim == 0:
+    if input._data.ndim == 0:
         if k not in (0, 1):
             raise RuntimeError("topk(): selected index k out of range")
         return TopkResult(clone(input), const(np.zeros((), np.int64)))
-    d = norm_dim(dim, input.data.ndim, "topk")
-    n = input.data.shape[d]
+    d = norm_dim(dim, input._data.ndim, "topk")
+    n = input._data.shape[d]
     if not 0 <= k <= n:
         raise RuntimeError(f"topk(): selected index k out of range (k={k}, size {n} along dim "
                            f"{d})")
-    idx = np.take(_argsort(input.data, d, largest), np.arange(k), axis=d).astype(np.int64)
+    idx = np.take(_argsort(input._data, d, largest), np.arange(k), axis=d).astype(np.int64)
     return TopkResult(Gather.apply(input, d, idx), const(idx))
 
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> KthvalueResult:
     """The k-th smallest element along ``dim`` and its index (torch.kthvalue)."""
-    nd = input.data.ndim
+    nd = input._data.ndim
     d = norm_dim(dim, nd, "kthvalue")
-    n = input.data.shape[d] if nd else 1
+    n = input._data.shape[d] if nd else 1
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     if nd == 0:
         return KthvalueResult(clone(input), const(np.zeros((), np.int64)))
-    idx = np.take(_argsort(input.data, d, False), [k - 1], axis=d).astype(np.int64)
+    idx = np.take(_argsort(input._data, d, False), [k - 1], axis=d).astype(np.int64)
     values = Gather.apply(input, d, idx)
     if not keepdim:
-        values = reshape(values, values.data.shape[:d] + values.data.shape[d + 1:])
+        values = reshape(values, values._data.shape[:d] + values._data.shape[d + 1:])
         idx = np.squeeze(idx, d)
     return KthvalueResult(values, const(idx))
 
@@ -942,7 +942,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Kth
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
            return_counts: bool = False, dim: int | None = None):
     """Distinct values (sorted), optionally with inverse indices and counts (torch.unique)."""
-    a = input.data
+    a = input._data
     if dim is None:
         vals, inv, counts = np.unique(a.reshape(-1), return_inverse=True, return_counts=True)
         inv = inv.reshape(a.shape)
@@ -962,7 +962,7 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False,
                        return_counts: bool = False, dim: int | None = None):
     """Collapse runs of equal consecutive values (or slices along ``dim``)
     (torch.unique_consecutive)."""
-    a = input.data
+    a = input._data
     if dim is None:
         flat = a.reshape(-1)
         change = flat[1:] != flat[:-1]
@@ -998,9 +998,9 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False,
             raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, "
                                "got side of left while right was True")
         right = side == "right"
-    seq = sorted_sequence.data
+    seq = sorted_sequence._data
     scalar = not isinstance(input, Tensor)
-    vals = np.asarray(input) if scalar else input.data
+    vals = np.asarray(input) if scalar else input._data
     if sorter is not None:
         seq = np.take_along_axis(seq, _index_array(sorter, "searchsorted"), axis=-1)
     how = "right" if right else "left"
@@ -1021,9 +1021,9 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False,
 def bucketize(input, boundaries: Tensor, *, out_int32: bool = False,
               right: bool = False) -> Tensor:
     """The bucket of each value given 1-D ``boundaries`` (torch.bucketize)."""
-    if boundaries.data.ndim != 1:
+    if boundaries._data.ndim != 1:
         raise RuntimeError(f"bucketize(): boundaries tensor must be 1 dimension, but got dim("
-                           f"{boundaries.data.ndim})")
+                           f"{boundaries._data.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 

@@ -20,7 +20,7 @@ class MatMul(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        ad, bd = a.data, b.data
+        ad, bd = a._data, b._data
         if ad.ndim > 2 and bd.ndim == 2:
             # (..., k) @ (k, n) as one 2-D GEMM: numpy's stacked matmul against a broadcast
             # (and possibly transposed) matrix falls back to a loop far slower than BLAS
@@ -71,7 +71,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
                            f"{input.dtype} != {other.dtype} (shapes {tuple(input.shape)} and "
                            f"{tuple(other.shape)}); convert one with .to(dtype)")
     a, b = input, other
-    sa, sb = a.data.shape, b.data.shape
+    sa, sb = a._data.shape, b._data.shape
     if not sa or not sb:
         raise RuntimeError(f"matmul: both arguments need at least 1 dimension, got shapes "
                            f"{tuple(sa)} and {tuple(sb)}")
@@ -306,7 +306,7 @@ class Einsum(Op):
     def forward(ctx, equation, *operands):
         ctx.equation = equation
         ctx.save_for_backward(*operands)
-        arrays = [o.data for o in operands]
+        arrays = [o._data for o in operands]
         return np.asarray(np.einsum(equation.text(), *arrays,
                                     optimize=len(arrays) > 1))
 
@@ -437,7 +437,7 @@ class Inverse(Op):
     @staticmethod
     def forward(ctx, a):
         try:
-            out = np.linalg.inv(a.data)
+            out = np.linalg.inv(a._data)
         except np.linalg.LinAlgError:
             raise _singular("linalg.inv") from None
         ctx.save_for_backward(out)
@@ -462,7 +462,7 @@ class Det(Op):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.asarray(np.linalg.det(a.data))
+        out = np.asarray(np.linalg.det(a._data))
         ctx.save_for_backward(a, out)
         return out
 
@@ -470,9 +470,9 @@ class Det(Op):
     def backward(ctx, grad):
         a, det = ctx.saved_tensors
         g = unsqueeze(unsqueeze(grad, -1), -1)
-        if np.all(det.data != 0):
+        if np.all(det._data != 0):
             return g * unsqueeze(unsqueeze(det, -1), -1) * transpose(inverse(a), -1, -2)
-        return g * const(_adjugate(a.data).swapaxes(-1, -2))
+        return g * const(_adjugate(a._data).swapaxes(-1, -2))
 
 
 def _adjugate(a: np.ndarray) -> np.ndarray:
@@ -498,10 +498,10 @@ class Solve(Op):
     @staticmethod
     def forward(ctx, a, b, vector):
         ctx.vector = vector
-        bd = b.data[..., None] if vector else b.data
-        shape = np.broadcast_shapes(a.data.shape[:-2], bd.shape[:-2])
+        bd = b._data[..., None] if vector else b._data
+        shape = np.broadcast_shapes(a._data.shape[:-2], bd.shape[:-2])
         try:
-            out = np.linalg.solve(np.broadcast_to(a.data, shape + a.data.shape[-2:]),
+            out = np.linalg.solve(np.broadcast_to(a._data, shape + a._data.shape[-2:]),
                                   np.broadcast_to(bd, shape + bd.shape[-2:]))
         except np.linalg.LinAlgError:
             raise _singular("linalg.solve") from None

@@ -60,8 +60,8 @@ class PoolGather(Op):
     @staticmethod
     def forward(ctx, x, winner, geometry):
         ctx.winner, ctx.geometry = winner, geometry
-        xp = geometry.pad(x.data, 0)
-        out = np.zeros(winner.shape, dtype=x.data.dtype)
+        xp = geometry.pad(x._data, 0)
+        out = np.zeros(winner.shape, dtype=x._data.dtype)
         for k, window in geometry.offsets():
             np.copyto(out, xp[window], where=winner == k)
         return out
@@ -77,7 +77,7 @@ class PoolScatter(Op):
     @staticmethod
     def forward(ctx, grad, winner, geometry):
         ctx.winner, ctx.geometry = winner, geometry
-        g = grad.data
+        g = grad._data
         (kh, kw), (oh, ow) = geometry.kernel, geometry.out
         covered = geometry.tiled and geometry.padded == (oh * kh, ow * kw)
         # tiling windows that cover the padded extent write every element exactly once
@@ -130,7 +130,7 @@ class MaxPool2D(Op):
 
     @staticmethod
     def forward(ctx, x, geometry, with_indices):
-        xp = geometry.pad(x.data, -np.inf)
+        xp = geometry.pad(x._data, -np.inf)
         parts = [xp[window] for _, window in geometry.offsets()]
         values = parts[0].copy()
         for part in parts[1:]:

@@ -43,16 +43,16 @@ def _kept(grad: Tensor, in_shape: tuple, axes: tuple, keepdim: bool) -> Tensor:
 def _axes(dim, x: Tensor, op: str) -> tuple:
     """dim (None / int / tuple) as sorted non-negative axes; () for 0-d tensors (whose only
     valid dims, 0 and -1, reduce nothing)."""
-    axes = norm_dims(dim, x.data.ndim, op)
-    return axes if x.data.ndim else ()
+    axes = norm_dims(dim, x._data.ndim, op)
+    return axes if x._data.ndim else ()
 
 
 def _one_axis(dim, x: Tensor, op: str) -> int | None:
     """A single dim as a non-negative axis, None for a 0-d tensor."""
     if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
         raise TypeError(f"{op}: dim must be an int, got {type(dim).__name__}")
-    d = norm_dim(int(dim), x.data.ndim, op)
-    return d if x.data.ndim else None
+    d = norm_dim(int(dim), x._data.ndim, op)
+    return d if x._data.ndim else None
 
 
 def _check_tensor(x, op: str) -> None:
@@ -61,7 +61,7 @@ def _check_tensor(x, op: str) -> None:
 
 
 def _require_float(x: Tensor, op: str) -> None:
-    if x.data.dtype.kind not in "fc":
+    if x._data.dtype.kind not in "fc":
         raise RuntimeError(f"{op}(): input dtype should be floating point, got {x.dtype}")
 
 
@@ -71,16 +71,16 @@ def _count(shape: tuple, axes: tuple) -> int:
 
 def _check_nonempty(x: Tensor, axes: tuple, op: str, dim_given: bool) -> None:
     """max/min-like reductions have no identity: refuse empty reductions like torch."""
-    if x.data.size and builtins.all(x.data.shape[a] for a in axes):
+    if x._data.size and builtins.all(x._data.shape[a] for a in axes):
         return
     if not dim_given:
-        if x.data.size == 0:
+        if x._data.size == 0:
             raise RuntimeError(
                 f"{op}(): Expected reduction dim to be specified for input.numel() == 0. Specify "
                 f"the reduction dim with the 'dim' argument.")
         return
     for a in axes:
-        if x.data.shape[a] == 0:
+        if x._data.shape[a] == 0:
             raise IndexError(f"{op}(): Expected reduction dim {a} to have non-zero size.")
 
 
@@ -112,11 +112,11 @@ class return_types:  # noqa: N801 (mirrors the torch.return_types module)
 class Sum(Op):
     @staticmethod
     def forward(ctx, x, axes, keepdim, dtype):
-        ctx.in_shape = x.data.shape
+        ctx.in_shape = x._data.shape
         ctx.axes = axes
         ctx.keepdim = keepdim
         with np.errstate(invalid="ignore", over="ignore"):  # inf + -inf is NaN, silently
-            return np.asarray(x.data.sum(axis=axes, keepdims=keepdim, dtype=dtype))
+            return np.asarray(x._data.sum(axis=axes, keepdims=keepdim, dtype=dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -126,7 +126,7 @@ class Sum(Op):
 def _sum_dtype(x: Tensor, dtype):
     if dtype is not None:
         return dtypes.as_dtype(dtype)
-    if x.data.dtype.kind in "biu":
+    if x._data.dtype.kind in "biu":
         return dtypes.int64
     return None
 
@@ -141,15 +141,15 @@ def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor
 class Mean(Op):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        ctx.in_shape = x.data.shape
+        ctx.in_shape = x._data.shape
         ctx.axes = axes
         ctx.keepdim = keepdim
-        ctx.count = _count(x.data.shape, axes)
+        ctx.count = _count(x._data.shape, axes)
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             if ctx.count == 0:  # torch: the mean of nothing is nan, without a warning
-                shape = np.sum(x.data, axis=axes, keepdims=keepdim).shape
-                return np.full(shape, np.nan, dtype=x.data.dtype)
-            return np.asarray(x.data.mean(axis=axes, keepdims=keepdim))
+                shape = np.sum(x._data, axis=axes, keepdims=keepdim).shape
+                return np.full(shape, np.nan, dtype=x._data.dtype)
+            return np.asarray(x._data.mean(axis=axes, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx, grad):
@@ -160,7 +160,7 @@ class Mean(Op):
 def _float_input(input: Tensor, dtype, op: str) -> Tensor:
     if dtype is not None:
         input = input.to(dtype)
-    if input.data.dtype.kind not in "fc":
+    if input._data.dtype.kind not in "fc":
         raise RuntimeError(
             f"{op}(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {_torch_dtype_name(input.dtype)}")
@@ -182,17 +182,17 @@ def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
 
 
 def _nan_to_zero(x: Tensor) -> Tensor:
-    nan = np.isnan(x.data)
+    nan = np.isnan(x._data)
     if not nan.any():
         return x
-    return where(const(nan), const(np.zeros((), x.data.dtype)), x)
+    return where(const(nan), const(np.zeros((), x._data.dtype)), x)
 
 
 def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Sum treating NaN as zero (torch.nansum); NaN entries get zero gradient."""
     _check_tensor(input, "nansum")
     axes = _axes(dim, input, "nansum")
-    x = _nan_to_zero(input) if input.data.dtype.kind == "f" else input
+    x = _nan_to_zero(input) if input._data.dtype.kind == "f" else input
     return Sum.apply(x, axes, keepdim, _sum_dtype(input, dtype))
 
 
@@ -201,7 +201,7 @@ def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Te
     _check_tensor(input, "nanmean")
     input = _float_input(input, dtype, "nanmean")
     axes = _axes(dim, input, "nanmean")
-    count = np.sum(~np.isnan(input.data), axis=axes, keepdims=keepdim).astype(input.data.dtype)
+    count = np.sum(~np.isnan(input._data), axis=axes, keepdims=keepdim).astype(input._data.dtype)
     return Sum.apply(_nan_to_zero(input), axes, keepdim, None) / const(count)
 
 
@@ -215,7 +215,7 @@ class Prod(Op):
     def forward(ctx, x, axis, keepdim, dtype):
         ctx.axis, ctx.keepdim = axis, keepdim
         with np.errstate(over="ignore", invalid="ignore"):
-            out = np.asarray(np.prod(x.data, axis=axis, keepdims=keepdim, dtype=dtype))
+            out = np.asarray(np.prod(x._data, axis=axis, keepdims=keepdim, dtype=dtype))
         ctx.save_for_backward(x, out)
         return out
 
@@ -225,14 +225,14 @@ class Prod(Op):
         axes = tuple(range(x.ndim)) if ctx.axis is None else (ctx.axis,)
         g = _kept(grad, x.shape, axes, ctx.keepdim)
         out = _kept(out, x.shape, axes, ctx.keepdim)
-        zero = x.data == 0
+        zero = x._data == 0
         if not zero.any():
             return g * out / x, None, None, None
         zeros_per_slice = np.sum(zero, axis=axes, keepdims=True)
-        one = const(np.ones((), x.data.dtype))
+        one = const(np.ones((), x._data.dtype))
         safe = where(const(zero), one, x)
         rest = prod(safe, ctx.axis, keepdim=True) if ctx.axis is not None else prod(safe)
-        rest = rest * const((zeros_per_slice == 1).astype(x.data.dtype))
+        rest = rest * const((zeros_per_slice == 1).astype(x._data.dtype))
         others = where(const(zero), rest, out / safe)
         return g * others, None, None, None
 
@@ -252,12 +252,12 @@ class Var(Op):
     def forward(ctx, x, axes, keepdim, correction):
         ctx.save_for_backward(x)
         ctx.axes, ctx.keepdim = axes, keepdim
-        ctx.denom = _count(x.data.shape, axes) - correction
+        ctx.denom = _count(x._data.shape, axes) - correction
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            m = x.data.mean(axis=axes, keepdims=True) if x.data.size else x.data.sum(
+            m = x._data.mean(axis=axes, keepdims=True) if x._data.size else x._data.sum(
                 axis=axes, keepdims=True)
-            sq = np.square(x.data - m).sum(axis=axes, keepdims=keepdim)
-            return np.asarray(sq / builtins.max(ctx.denom, 0)).astype(x.data.dtype, copy=False)
+            sq = np.square(x._data - m).sum(axis=axes, keepdims=keepdim)
+            return np.asarray(sq / builtins.max(ctx.denom, 0)).astype(x._data.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -295,14 +295,14 @@ class Std(Op):
 
     @staticmethod
     def forward(ctx, v):
-        out = np.sqrt(v.data)
+        out = np.sqrt(v._data)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        zero = out.data == 0
+        zero = out._data == 0
         if not zero.any():
             return grad / (out * 2.0)
         return where(const(zero), const(np.zeros((), out.dtype)), grad / (out * 2.0))
@@ -344,22 +344,22 @@ class Extremum(Op):
     def forward(ctx, x, axes, keepdim, kind):
         ctx.axes, ctx.keepdim = axes, keepdim
         if kind in ("median", "nanmedian"):
-            flat = x.data.reshape(-1)
+            flat = x._data.reshape(-1)
             out = np.asarray(flat[_median_index(flat, 0, kind == "nanmedian")[0]])
         else:
             out = np.asarray((np.max if kind == "max" else np.min)(
-                x.data, axis=axes, keepdims=keepdim))
+                x._data, axis=axes, keepdims=keepdim))
         ctx.save_for_backward(x, out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
-        out_kept = out.data if ctx.keepdim else out.data.reshape(_kept_shape(x.shape, ctx.axes))
-        hit = (x.data == out_kept) | (np.isnan(x.data) & np.isnan(out_kept))
+        out_kept = out._data if ctx.keepdim else out._data.reshape(_kept_shape(x.shape, ctx.axes))
+        hit = (x._data == out_kept) | (np.isnan(x._data) & np.isnan(out_kept))
         share = hit / np.sum(hit, axis=ctx.axes, keepdims=True)
         return _kept(grad, x.shape, ctx.axes, ctx.keepdim) * const(
-            share.astype(x.data.dtype)), None, None, None
+            share.astype(x._data.dtype)), None, None, None
 
 
 class TakeAlongDim(Op):
@@ -368,9 +368,9 @@ class TakeAlongDim(Op):
 
     @staticmethod
     def forward(ctx, x, indices, axis, keepdim):
-        ctx.in_shape, ctx.axis, ctx.keepdim = x.data.shape, axis, keepdim
+        ctx.in_shape, ctx.axis, ctx.keepdim = x._data.shape, axis, keepdim
         ctx.indices = indices  # kept-dims int array
-        out = np.take_along_axis(x.data, indices, axis=axis)
+        out = np.take_along_axis(x._data, indices, axis=axis)
         return out if keepdim else np.squeeze(out, axis)
 
     @staticmethod
@@ -402,7 +402,7 @@ def _extreme(op: str, largest: bool, input: Tensor, dim=None, keepdim: bool = Fa
         return result(input * 1 if input.requires_grad else input,
                       const(np.zeros((), dtypes.int64)))
     _check_nonempty(input, (axis,), op, True)
-    idx = _arg_extreme(input.data, axis, largest)
+    idx = _arg_extreme(input._data, axis, largest)
     values = TakeAlongDim.apply(input, idx, axis, keepdim)
     return result(values, const(idx if keepdim else np.squeeze(idx, axis)))
 
@@ -449,14 +449,14 @@ def _argextreme(op: str, largest: bool, input: Tensor, dim, keepdim: bool) -> Te
     _check_tensor(input, op)
     if dim is None:
         _check_nonempty(input, tuple(range(input.ndim)), op, False)
-        flat = input.data.reshape(-1)
+        flat = input._data.reshape(-1)
         idx = np.asarray(np.argmax(flat) if largest else np.argmin(flat), dtype=np.int64)
         return const(idx.reshape((1,) * input.ndim) if keepdim else idx)
     axis = _one_axis(dim, input, op)
     if axis is None:
         return const(np.zeros((), np.int64))
     _check_nonempty(input, (axis,), op, True)
-    idx = _arg_extreme(input.data, axis, largest).astype(np.int64)
+    idx = _arg_extreme(input._data, axis, largest).astype(np.int64)
     return const(idx if keepdim else np.squeeze(idx, axis))
 
 
@@ -495,7 +495,7 @@ def _median(op: str, ignore_nan: bool, input: Tensor, dim, keepdim: bool):
         return result(input * 1 if input.requires_grad else input,
                       const(np.zeros((), dtypes.int64)))
     _check_nonempty(input, (axis,), op, True)
-    idx = _median_index(input.data, axis, ignore_nan)
+    idx = _median_index(input._data, axis, ignore_nan)
     values = TakeAlongDim.apply(input, idx, axis, keepdim)
     return result(values, const(idx if keepdim else np.squeeze(idx, axis)))
 
@@ -518,7 +518,7 @@ class LogSumExp(Op):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         ctx.axes, ctx.keepdim = axes, keepdim
-        xd = x.data
+        xd = x._data
         if xd.size == 0:  # the log of an empty sum
             out = np.full(np.sum(xd, axis=axes, keepdims=keepdim).shape, -np.inf, xd.dtype)
         else:
@@ -544,7 +544,7 @@ class LogSumExp(Op):
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
     """log(sum(exp(input))) over ``dim``, without overflow (torch.logsumexp)."""
     _check_tensor(input, "logsumexp")
-    if input.data.dtype.kind not in "fc":
+    if input._data.dtype.kind not in "fc":
         input = input.to(dtypes.get_default_dtype())
     return LogSumExp.apply(input, _axes(dim, input, "logsumexp"), keepdim)
 
@@ -555,7 +555,7 @@ class CumSum(Op):
     def forward(ctx, x, axis, dtype):
         ctx.axis = axis
         with np.errstate(invalid="ignore", over="ignore"):
-            return np.cumsum(x.data, axis=axis, dtype=dtype)
+            return np.cumsum(x._data, axis=axis, dtype=dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -575,7 +575,7 @@ class CumProd(Op):
     def forward(ctx, x, axis, dtype):
         ctx.axis = axis
         with np.errstate(over="ignore", invalid="ignore"):
-            out = np.cumprod(x.data, axis=axis, dtype=dtype)
+            out = np.cumprod(x._data, axis=axis, dtype=dtype)
         ctx.save_for_backward(x, out)
         return out
 
@@ -583,13 +583,13 @@ class CumProd(Op):
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
         axis = ctx.axis
-        zero = x.data == 0
+        zero = x._data == 0
         if not zero.any():
             return _reverse_cumsum(grad * out, axis) / x, None, None
         seen = np.cumsum(zero, axis=axis)
         before = const(seen == 0)
         first = zero & (seen == 1)
-        dtype = x.data.dtype
+        dtype = x._data.dtype
         one, nothing = const(np.ones((), dtype)), const(np.zeros((), dtype))
         safe = where(const(zero), one, x)
         replaced = where(const(first), one, x)
@@ -615,7 +615,7 @@ def _cumulative_extreme(op: str, largest: bool, input: Tensor, dim: int):
     if axis is None:
         return result(input * 1 if input.requires_grad else input,
                       const(np.zeros((), dtypes.int64)))
-    x = input.data
+    x = input._data
     running = (np.maximum if largest else np.minimum).accumulate(x, axis=axis)
     # a position is a record when it sets (or ties, or is a NaN) the running extreme; each output
     # takes the latest record so far, as torch does
@@ -656,7 +656,7 @@ class VectorNorm(Op):
     @staticmethod
     def forward(ctx, x, p, axes, keepdim):
         ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
-        a = np.abs(x.data)
+        a = np.abs(x._data)
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             if p == math.inf:
                 out = np.max(a, axis=axes, keepdims=keepdim, initial=0)
@@ -687,24 +687,24 @@ class VectorNorm(Op):
         p, axes = ctx.p, ctx.axes
         g = _kept(grad, x.shape, axes, ctx.keepdim)
         out = _kept(out, x.shape, axes, ctx.keepdim)
-        dtype = x.data.dtype
-        sign = const(np.sign(x.data))
+        dtype = x._data.dtype
+        sign = const(np.sign(x._data))
         if p == 0:
             return g * const(np.zeros((), dtype)) * x, None, None, None
         if p == 1:
             return g * sign, None, None, None
         if p in (math.inf, -math.inf):
-            hit = np.abs(x.data) == out.data
+            hit = np.abs(x._data) == out._data
             share = hit / np.maximum(np.sum(hit, axis=axes, keepdims=True), 1)
             return g * sign * const(share.astype(dtype)), None, None, None
-        zero_norm = const(out.data == 0)
+        zero_norm = const(out._data == 0)
         safe_norm = where(zero_norm, const(np.ones((), dtype)), out)
         if p == 2:
             scale = where(zero_norm, const(np.zeros((), dtype)), g / safe_norm)
             return scale * x, None, None, None
         # d/dx_i = sign(x_i) |x_i|^(p-1) / norm^(p-1); |x_i|^(p-1) is taken as 0 at x_i = 0
         abs_x = x * sign
-        zero_x = const(x.data == 0)
+        zero_x = const(x._data == 0)
         safe_abs = where(zero_x, const(np.ones((), dtype)), abs_x)
         power = where(zero_x, const(np.zeros((), dtype)), safe_abs ** (p - 1))
         scale = where(zero_norm, const(np.zeros((), dtype)), g / safe_norm ** (p - 1))
@@ -722,12 +722,12 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
     _check_tensor(x, "linalg.vector_norm")
     if dtype is not None:
         x = x.to(dtype)
-    if x.data.dtype.kind not in "fc":
+    if x._data.dtype.kind not in "fc":
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
                            f"input. Got {_torch_dtype_name(x.dtype)}")
     p = _norm_order(ord, "linalg.vector_norm")
     axes = _axes(dim, x, "linalg.vector_norm")
-    if p < 0 and x.data.size == 0:
+    if p < 0 and x._data.size == 0:
         raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor "
                            f"because the operation does not have an identity")
     return VectorNorm.apply(x, p, axes, keepdim)
@@ -753,9 +753,9 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) ->
 def _logical_reduce(op: str, fn, input: Tensor, dim, keepdim: bool) -> Tensor:
     _check_tensor(input, op)
     axes = _axes(dim, input, op)
-    out = fn(input.data, axis=axes, keepdims=keepdim)
+    out = fn(input._data, axis=axes, keepdims=keepdim)
     # torch keeps uint8 for uint8 inputs, bool otherwise
-    dtype = np.uint8 if input.data.dtype == np.uint8 else np.bool_
+    dtype = np.uint8 if input._data.dtype == np.uint8 else np.bool_
     return const(np.asarray(out).astype(dtype))
 
 
@@ -773,7 +773,7 @@ def count_nonzero(input: Tensor, dim=None) -> Tensor:
     """Number of non-zero elements over ``dim`` (all by default), int64 (torch.count_nonzero)."""
     _check_tensor(input, "count_nonzero")
     axes = _axes(dim, input, "count_nonzero")
-    return const(np.asarray(np.count_nonzero(input.data, axis=axes), dtype=np.int64))
+    return const(np.asarray(np.count_nonzero(input._data, axis=axes), dtype=np.int64))
 
 
 for _name in ("sum", "mean", "nansum", "nanmean", "prod", "var", "std", "var_mean", "std_mean",

@@ -21,11 +21,11 @@ class Rounding(Op):
 
     @classmethod
     def forward(cls, ctx, x, decimals=0):
-        ctx.in_shape, ctx.in_dtype = x.data.shape, x.data.dtype
-        if x.data.dtype.kind != "f":
-            return x.data.copy()
+        ctx.in_shape, ctx.in_dtype = x._data.shape, x._data.dtype
+        if x._data.dtype.kind != "f":
+            return x._data.copy()
         with np.errstate(over="ignore", invalid="ignore"):
-            return cls.kernel(x.data, decimals)
+            return cls.kernel(x._data, decimals)
 
     @staticmethod
     def backward(ctx, grad):
@@ -62,7 +62,7 @@ class Frac(Op):
     @staticmethod
     def forward(ctx, x):
         with np.errstate(invalid="ignore"):  # inf - inf: NaN, like torch
-            return x.data - np.trunc(x.data)
+            return x._data - np.trunc(x._data)
 
     @staticmethod
     def backward(ctx, grad):

@@ -16,8 +16,8 @@ class SumToShape(Op):
 
     @staticmethod
     def forward(ctx, x, shape):
-        ctx.in_shape = x.data.shape
-        return _sum_array_to(x.data, shape)
+        ctx.in_shape = x._data.shape
+        return _sum_array_to(x._data, shape)
 
     @staticmethod
     def backward(ctx, grad):
@@ -36,7 +36,7 @@ def _sum_array_to(a: np.ndarray, shape: tuple) -> np.ndarray:
 
 def sum_to_shape(x: Tensor, shape: tuple) -> Tensor:
     """Reduce ``x`` by summation to ``shape`` (the adjoint of expand)."""
-    if x.data.shape == shape:
+    if x._data.shape == shape:
         return x
     return SumToShape.apply(x, tuple(shape))
 
@@ -46,8 +46,8 @@ class Expand(Op):
 
     @staticmethod
     def forward(ctx, x, shape):
-        ctx.in_shape = x.data.shape
-        return np.broadcast_to(x.data, shape)
+        ctx.in_shape = x._data.shape
+        return np.broadcast_to(x._data, shape)
 
     @staticmethod
     def backward(ctx, grad):
@@ -63,7 +63,7 @@ def _size_args(size) -> tuple:
 def expand(input: Tensor, *size) -> Tensor:
     """Broadcast to a larger shape without copying; -1 keeps a dimension (torch.Tensor.expand)."""
     size = _size_args(size)
-    shape = input.data.shape
+    shape = input._data.shape
     if len(size) < len(shape):
         raise RuntimeError(
             f"expand: the number of sizes provided ({len(size)}) must be greater or equal to the "
@@ -106,8 +106,8 @@ class Reshape(Op):
 
     @staticmethod
     def forward(ctx, x, shape):
-        ctx.in_shape = x.data.shape
-        return x.data.reshape(shape)
+        ctx.in_shape = x._data.shape
+        return x._data.reshape(shape)
 
     @staticmethod
     def backward(ctx, grad):
@@ -132,8 +132,8 @@ def _infer_shape(shape: tuple, numel: int, op: str, in_shape) -> tuple:
 
 def reshape(input: Tensor, *shape) -> Tensor:
     """A tensor with the same data in a new shape; -1 infers one dimension (torch.reshape)."""
-    shape = _infer_shape(_size_args(shape), input.data.size, "reshape", input.shape)
-    if shape == input.data.shape:
+    shape = _infer_shape(_size_args(shape), input._data.size, "reshape", input.shape)
+    if shape == input._data.shape:
         return input
     return Reshape.apply(input, shape)
 
@@ -145,7 +145,7 @@ def view(input: Tensor, *shape) -> Tensor:
         from .. import dtypes
 
         dtype = dtypes.as_dtype(shape[0])
-        a = input.data
+        a = input._data
         if dtype.itemsize != a.itemsize and a.ndim and (
                 a.shape[-1] * a.itemsize) % dtype.itemsize:
             raise RuntimeError(f"view: self.size(-1) ({a.shape[-1]}) must be divisible by "
@@ -169,7 +169,7 @@ class Permute(Op):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return np.transpose(x.data, dims)
+        return np.transpose(x._data, dims)
 
     @staticmethod
     def backward(ctx, grad):
@@ -179,7 +179,7 @@ class Permute(Op):
 def permute(input: Tensor, *dims) -> Tensor:
     """Reorder dimensions (torch.permute)."""
     dims = _size_args(dims)
-    nd = input.data.ndim
+    nd = input._data.ndim
     if len(dims) != nd:
         raise RuntimeError(f"permute: number of dims don't match in permute: input has {nd} "
                            f"dimensions, got {len(dims)} dims {tuple(dims)}")
@@ -193,7 +193,7 @@ def permute(input: Tensor, *dims) -> Tensor:
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two dimensions (torch.transpose)."""
-    nd = input.data.ndim
+    nd = input._data.ndim
     if nd == 0:
         return input
     d0, d1 = norm_dim(dim0, nd, "transpose"), norm_dim(dim1, nd, "transpose")
@@ -204,23 +204,23 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
 
 def t(input: Tensor) -> Tensor:
     """Transpose a matrix; 0-D and 1-D tensors are returned as is (torch.t)."""
-    if input.data.ndim > 2:
+    if input._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
-                           f"{input.data.ndim}D")
-    return transpose(input, 0, 1) if input.data.ndim == 2 else input
+                           f"{input._data.ndim}D")
+    return transpose(input, 0, 1) if input._data.ndim == 2 else input
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """Insert a size-1 dimension at ``dim`` (torch.unsqueeze)."""
-    nd = input.data.ndim
+    nd = input._data.ndim
     d = norm_dim(dim, nd + 1, "unsqueeze")
-    shape = input.data.shape
+    shape = input._data.shape
     return reshape(input, shape[:d] + (1,) + shape[d:])
 
 
 def squeeze(input: Tensor, dim=None) -> Tensor:
     """Remove size-1 dimensions (all, or the given ones) (torch.squeeze)."""
-    shape = input.data.shape
+    shape = input._data.shape
     if dim is None:
         new = tuple(s for s in shape if s != 1)
     else:
@@ -232,7 +232,7 @@ def squeeze(input: Tensor, dim=None) -> Tensor:
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dimensions start_dim..end_dim into one (torch.flatten)."""
-    shape = input.data.shape
+    shape = input._data.shape
     if not shape:
         return reshape(input, (1,))
     s = norm_dim(start_dim, len(shape), "flatten")
@@ -247,7 +247,7 @@ class Clone(Op):
 
     @staticmethod
     def forward(ctx, x):
-        return x.data.copy()
+        return x._data.copy()
 
     @staticmethod
     def backward(ctx, grad):
@@ -261,7 +261,7 @@ def clone(input: Tensor, memory_format=None) -> Tensor:
 
 def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
     """Split dimension ``dim`` into ``sizes`` (one may be -1) (torch.unflatten)."""
-    shape = input.data.shape
+    shape = input._data.shape
     d = norm_dim(dim, len(shape), "unflatten")
     sizes = tuple(int(s) for s in sizes)
     if not sizes:
@@ -287,7 +287,7 @@ def _dim_list(dims, ndim: int, op: str, what: str = "dims") -> list:
 
 def movedim(input: Tensor, source, destination) -> Tensor:
     """Move dimensions ``source`` to positions ``destination`` (torch.movedim / moveaxis)."""
-    nd = input.data.ndim
+    nd = input._data.ndim
     src = _dim_list(source, nd, "movedim", "source")
     dst = _dim_list(destination, nd, "movedim", "destination")
     if len(src) != len(dst):
@@ -315,7 +315,7 @@ def _as_sizes(args) -> tuple:
 def repeat(input: Tensor, *sizes) -> Tensor:
     """Tile the tensor ``sizes[i]`` times along each dim (torch.Tensor.repeat, like numpy tile)."""
     reps = _as_sizes(sizes)
-    shape = input.data.shape
+    shape = input._data.shape
     if len(reps) < len(shape):
         raise RuntimeError("repeat: Number of dimensions of repeat dims can not be smaller than "
                            f"number of dimensions of tensor (repeats {list(reps)}, tensor shape "
@@ -334,7 +334,7 @@ def repeat(input: Tensor, *sizes) -> Tensor:
 def tile(input: Tensor, *dims) -> Tensor:
     """Repeat along each dim; short ``dims`` are padded with leading 1s (torch.tile)."""
     dims = _as_sizes(dims)
-    dims = (1,) * (input.data.ndim - len(dims)) + dims
+    dims = (1,) * (input._data.ndim - len(dims)) + dims
     return repeat(input, dims)
 
 
@@ -353,9 +353,9 @@ def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *,
     if dim is None:
         input = reshape(input, (-1,))
         dim = 0
-    d = norm_dim(dim, input.data.ndim, "repeat_interleave")
-    size = input.data.shape[d] if input.data.ndim else 1
-    if isinstance(repeats, Tensor) and repeats.data.ndim > 0:
+    d = norm_dim(dim, input._data.ndim, "repeat_interleave")
+    size = input._data.shape[d] if input._data.ndim else 1
+    if isinstance(repeats, Tensor) and repeats._data.ndim > 0:
         counts = _int_array(repeats, "repeat_interleave")
         if counts.ndim != 1:
             raise RuntimeError("repeat_interleave: repeats must be 0-dim or 1-dim tensor")
@@ -374,7 +374,7 @@ def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *,
 
 
 def _int_array(t, op: str) -> np.ndarray:
-    a = t.data if isinstance(t, Tensor) else np.asarray(t)
+    a = t._data if isinstance(t, Tensor) else np.asarray(t)
     if a.dtype.kind not in "iu":
         raise RuntimeError(f"{op}: repeats has to be Long or Int tensor, got {a.dtype}")
     return a
@@ -395,9 +395,9 @@ class Cat(Op):
     def forward(ctx, dim, skip, *tensors):
         ctx.dim, ctx.skip = dim, skip
         kept = [t for t, s in zip(tensors, skip) if not s]
-        ctx.sizes = tuple(t.data.shape[dim] for t in kept)
-        ctx.dtype = kept[0].data.dtype
-        return np.concatenate([t.data for t in kept], axis=dim)
+        ctx.sizes = tuple(t._data.shape[dim] for t in kept)
+        ctx.dtype = kept[0]._data.dtype
+        return np.concatenate([t._data for t in kept], axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -414,7 +414,7 @@ class Split(Op):
     def forward(ctx, x, sizes, dim):
         ctx.dim = dim
         ends = np.cumsum(sizes)[:-1]
-        return tuple(np.split(x.data, ends, axis=dim))
+        return tuple(np.split(x._data, ends, axis=dim))
 
     @staticmethod
     def backward(ctx, *grads):
@@ -444,21 +444,21 @@ def cat(tensors, dim: int = 0) -> Tensor:
     if not tensors:
         raise ValueError("cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
-        if t.data.ndim == 0:
+        if t._data.ndim == 0:
             raise RuntimeError(f"cat(): zero-dimensional tensor (at position {i}) cannot be "
                                f"concatenated")
     target = dtypes.result_type(*tensors)
-    kept = [(i, t) for i, t in enumerate(tensors) if t.data.shape != (0,)]
+    kept = [(i, t) for i, t in enumerate(tensors) if t._data.shape != (0,)]
     if not kept:
         kept = [(0, tensors[0])]
     ref_i, ref = kept[0]
-    d = norm_dim(dim, ref.data.ndim, "cat")
+    d = norm_dim(dim, ref._data.ndim, "cat")
     for i, t in kept[1:]:
-        if t.data.ndim != ref.data.ndim:
+        if t._data.ndim != ref._data.ndim:
             raise RuntimeError(f"cat(): Tensors must have same number of dimensions: got "
-                               f"{ref.data.ndim} and {t.data.ndim} (shapes {tuple(ref.shape)} at "
+                               f"{ref._data.ndim} and {t._data.ndim} (shapes {tuple(ref.shape)} at "
                                f"position {ref_i} and {tuple(t.shape)} at position {i})")
-        for k, (a, b) in enumerate(zip(ref.data.shape, t.data.shape)):
+        for k, (a, b) in enumerate(zip(ref._data.shape, t._data.shape)):
             if k != d and a != b:
                 raise RuntimeError(
                     f"cat(): Sizes of tensors must match except in dimension {d}. Expected size "
@@ -466,7 +466,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
                     f"{tuple(ref.shape)} and {tuple(t.shape)}, cat along dim {d})")
     kept_positions = {i for i, _ in kept}
     skip = tuple(i not in kept_positions for i in range(len(tensors)))
-    parts = [t if t.data.dtype == target else t.to(target) for t in tensors]
+    parts = [t if t._data.dtype == target else t.to(target) for t in tensors]
     return Cat.apply(d, skip, *parts)
 
 
@@ -475,9 +475,9 @@ def stack(tensors, dim: int = 0) -> Tensor:
     tensors = _tensor_list(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack(): stack expects a non-empty TensorList")
-    shape = tensors[0].data.shape
+    shape = tensors[0]._data.shape
     for i, t in enumerate(tensors[1:], 1):
-        if t.data.shape != shape:
+        if t._data.shape != shape:
             raise RuntimeError(f"stack(): stack expects each tensor to be equal size, but got "
                                f"{list(shape)} at entry 0 and {list(t.shape)} at entry {i}")
     d = norm_dim(dim, len(shape) + 1, "stack")
@@ -488,7 +488,7 @@ def hstack(tensors) -> Tensor:
     """Concatenate column-wise: along dim 0 for 1-D tensors, else dim 1 (torch.hstack)."""
     ts = atleast_1d(*_tensor_list(tensors, "hstack"))
     ts = ts if isinstance(ts, tuple) else (ts,)
-    return cat(ts, 0 if all(t.data.ndim == 1 for t in ts) else 1)
+    return cat(ts, 0 if all(t._data.ndim == 1 for t in ts) else 1)
 
 
 def vstack(tensors) -> Tensor:
@@ -505,16 +505,16 @@ def dstack(tensors) -> Tensor:
 
 def column_stack(tensors) -> Tensor:
     """1-D tensors become columns, then concatenated along dim 1 (torch.column_stack)."""
-    ts = [reshape(t, (-1, 1)) if t.data.ndim <= 1 else t
+    ts = [reshape(t, (-1, 1)) if t._data.ndim <= 1 else t
           for t in _tensor_list(tensors, "column_stack")]
     return cat(ts, 1)
 
 
 def _split_sizes(input: Tensor, split_size_or_sections, d: int, op: str) -> list:
-    size = input.data.shape[d]
+    size = input._data.shape[d]
     if isinstance(split_size_or_sections, (int, np.integer)) or (
             isinstance(split_size_or_sections, Tensor)
-            and split_size_or_sections.data.ndim == 0):
+            and split_size_or_sections._data.ndim == 0):
         step = int(split_size_or_sections)
         if step < 0:
             raise RuntimeError(f"{op}: split expects split_size be non-negative, but got "
@@ -534,7 +534,7 @@ def _split_sizes(input: Tensor, split_size_or_sections, d: int, op: str) -> list
 
 def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
     """Split into pieces of a given size, or of the listed sizes, along ``dim`` (torch.split)."""
-    d = norm_dim(dim, tensor.data.ndim, "split")
+    d = norm_dim(dim, tensor._data.ndim, "split")
     sizes = _split_sizes(tensor, split_size_or_sections, d, "split")
     return Split.apply(tensor, tuple(sizes), d)
 
@@ -543,8 +543,8 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     """Split into ``chunks`` pieces of size ceil(n / chunks) (the last may be smaller)."""
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-    d = norm_dim(dim, input.data.ndim, "chunk")
-    size = input.data.shape[d]
+    d = norm_dim(dim, input._data.ndim, "chunk")
+    size = input._data.shape[d]
     step = -(-size // chunks) if size else 0
     return split(input, step if step else 0, d) if size else Split.apply(
         input, (0,) * chunks, d)
@@ -552,11 +552,11 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
 
 def tensor_split(input: Tensor, indices_or_sections, dim: int = 0) -> tuple:
     """Split into n nearly equal parts, or at the given indices (torch.tensor_split)."""
-    d = norm_dim(dim, input.data.ndim, "tensor_split")
-    size = input.data.shape[d]
+    d = norm_dim(dim, input._data.ndim, "tensor_split")
+    size = input._data.shape[d]
     ios = indices_or_sections
     if isinstance(ios, Tensor):
-        ios = int(ios.item()) if ios.data.ndim == 0 else [int(v) for v in ios.data.tolist()]
+        ios = int(ios.item()) if ios._data.ndim == 0 else [int(v) for v in ios._data.tolist()]
     if isinstance(ios, (int, np.integer)):
         n = int(ios)
         if n <= 0:
@@ -580,7 +580,7 @@ class Unbind(Op):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        moved = np.moveaxis(x.data, dim, 0)
+        moved = np.moveaxis(x._data, dim, 0)
         return tuple(moved[i] for i in range(moved.shape[0]))
 
     @staticmethod
@@ -590,10 +590,10 @@ class Unbind(Op):
 
 def unbind(input: Tensor, dim: int = 0) -> tuple:
     """The slices along ``dim`` as a tuple of tensors (torch.unbind)."""
-    d = norm_dim(dim, input.data.ndim, "unbind")
-    if input.data.ndim == 0:
+    d = norm_dim(dim, input._data.ndim, "unbind")
+    if input._data.ndim == 0:
         raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
-    if input.data.shape[d] == 0:
+    if input._data.shape[d] == 0:
         return ()
     return Unbind.apply(input, d)
 
@@ -605,7 +605,7 @@ class Flip(Op):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return np.flip(x.data, dims).copy()
+        return np.flip(x._data, dims).copy()
 
     @staticmethod
     def backward(ctx, grad):
@@ -616,7 +616,7 @@ def flip(input: Tensor, dims) -> Tensor:
     """Reverse the order of elements along ``dims`` (torch.flip)."""
     if isinstance(dims, (int, np.integer)):
         dims = (int(dims),)
-    nd = input.data.ndim
+    nd = input._data.ndim
     axes = [norm_dim(int(d), nd, "flip") for d in dims]
     if len(set(axes)) != len(axes):
         raise RuntimeError(f"flip: dim {axes[0]} appears multiple times in the list of dims")
@@ -627,14 +627,14 @@ def flip(input: Tensor, dims) -> Tensor:
 
 def fliplr(input: Tensor) -> Tensor:
     """Flip left-right (dim 1) (torch.fliplr)."""
-    if input.data.ndim < 2:
+    if input._data.ndim < 2:
         raise RuntimeError("fliplr: Input must be >= 2-d.")
     return flip(input, (1,))
 
 
 def flipud(input: Tensor) -> Tensor:
     """Flip up-down (dim 0) (torch.flipud)."""
-    if input.data.ndim < 1:
+    if input._data.ndim < 1:
         raise RuntimeError("flipud: Input must be >= 1-d.")
     return flip(input, (0,))
 
@@ -645,7 +645,7 @@ class Roll(Op):
     @staticmethod
     def forward(ctx, x, shifts, dims):
         ctx.shifts, ctx.dims = shifts, dims
-        return np.roll(x.data, shifts, dims)
+        return np.roll(x._data, shifts, dims)
 
     @staticmethod
     def backward(ctx, grad):
@@ -661,21 +661,21 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
             raise RuntimeError(f"roll: shifts and dimensions must align. shifts: {len(shifts)}, "
                                f"dims:0")
         flat = reshape(input, (-1,))
-        return reshape(Roll.apply(flat, shifts, (0,)), input.data.shape)
+        return reshape(Roll.apply(flat, shifts, (0,)), input._data.shape)
     dims = (int(dims),) if isinstance(dims, (int, np.integer)) else tuple(int(d) for d in dims)
     if len(shifts) != len(dims):
         raise RuntimeError(f"roll: shifts and dimensions must align. shifts: {len(shifts)}, "
                            f"dims:{len(dims)}")
-    dims = tuple(norm_dim(d, input.data.ndim, "roll") for d in dims)
+    dims = tuple(norm_dim(d, input._data.ndim, "roll") for d in dims)
     return Roll.apply(input, shifts, dims)
 
 
 def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
     """The slice start:start+length along ``dim`` (torch.narrow)."""
-    if input.data.ndim == 0:
+    if input._data.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
-    d = norm_dim(dim, input.data.ndim, "narrow")
-    size = input.data.shape[d]
+    d = norm_dim(dim, input._data.ndim, "narrow")
+    size = input._data.shape[d]
     start, length = int(start), int(length)
     if not -size <= start <= size:
         raise IndexError(f"narrow: start out of range (expected to be in range of [{-size}, "
@@ -696,7 +696,7 @@ class TrianglePart(Op):
     @staticmethod
     def forward(ctx, x, diagonal, upper):
         ctx.diagonal, ctx.upper = diagonal, upper
-        return (np.triu if upper else np.tril)(x.data, diagonal)
+        return (np.triu if upper else np.tril)(x._data, diagonal)
 
     @staticmethod
     def backward(ctx, grad):
@@ -705,14 +705,14 @@ class TrianglePart(Op):
 
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """Lower triangle of the last two dims, zeros elsewhere (torch.tril)."""
-    if input.data.ndim < 2:
+    if input._data.ndim < 2:
         raise RuntimeError("tril: input tensor must have at least 2 dimensions")
     return TrianglePart.apply(input, int(diagonal), False)
 
 
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """Upper triangle of the last two dims, zeros elsewhere (torch.triu)."""
-    if input.data.ndim < 2:
+    if input._data.ndim < 2:
         raise RuntimeError("triu: input tensor must have at least 2 dimensions")
     return TrianglePart.apply(input, int(diagonal), True)
 
@@ -728,8 +728,8 @@ class Diagonal(Op):
 
     @staticmethod
     def forward(ctx, x, offset, dim1, dim2):
-        ctx.args = (x.data.shape, offset, dim1, dim2)
-        return np.diagonal(x.data, offset, dim1, dim2)
+        ctx.args = (x._data.shape, offset, dim1, dim2)
+        return np.diagonal(x._data, offset, dim1, dim2)
 
     @staticmethod
     def backward(ctx, grad):
@@ -742,10 +742,10 @@ class DiagonalScatter(Op):
     @staticmethod
     def forward(ctx, src, shape, offset, dim1, dim2):
         ctx.args = (offset, dim1, dim2)
-        out = np.zeros(shape, dtype=src.data.dtype)
+        out = np.zeros(shape, dtype=src._data.dtype)
         moved = np.moveaxis(out, (dim1, dim2), (-2, -1))
         rows, cols = _diag_positions(shape[dim1], shape[dim2], offset)
-        moved[..., rows, cols] = src.data
+        moved[..., rows, cols] = src._data
         return out
 
     @staticmethod
@@ -762,30 +762,30 @@ def _diag_dims(ndim: int, dim1: int, dim2: int, op: str) -> tuple:
 
 def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """The diagonal of the (dim1, dim2) planes, as a new last dim (torch.diagonal)."""
-    d1, d2 = _diag_dims(input.data.ndim, dim1, dim2, "diagonal")
+    d1, d2 = _diag_dims(input._data.ndim, dim1, dim2, "diagonal")
     return Diagonal.apply(input, int(offset), d1, d2)
 
 
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
     """Matrices whose (dim1, dim2) diagonals hold the last dim of ``input`` (torch.diag_embed)."""
-    nd = input.data.ndim + 1
+    nd = input._data.ndim + 1
     d1, d2 = _diag_dims(nd, dim1, dim2, "diag_embed")
-    n = (input.data.shape[-1] if input.data.ndim else 1) + abs(int(offset))
-    rest = list(input.data.shape[:-1])
+    n = (input._data.shape[-1] if input._data.ndim else 1) + abs(int(offset))
+    rest = list(input._data.shape[:-1])
     shape = []
     for i in range(nd):
         shape.append(n if i in (d1, d2) else rest.pop(0))
-    src = input if input.data.ndim else reshape(input, (1,))
+    src = input if input._data.ndim else reshape(input, (1,))
     return DiagonalScatter.apply(src, tuple(shape), int(offset), d1, d2)
 
 
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """A 1-D tensor's diagonal matrix, or a 2-D tensor's diagonal (torch.diag)."""
-    if input.data.ndim == 1:
+    if input._data.ndim == 1:
         return diag_embed(input, diagonal, 0, 1)
-    if input.data.ndim == 2:
+    if input._data.ndim == 2:
         return Diagonal.apply(input, int(diagonal), 0, 1)
-    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.data.ndim}D")
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input._data.ndim}D")
 
 
 # ---------------------------------------------------------------- padding
@@ -798,15 +798,15 @@ class ConstantPad(Op):
     @staticmethod
     def forward(ctx, x, widths, value):
         ctx.widths = widths
-        shape = x.data.shape
+        shape = x._data.shape
         out_shape = tuple(s + lo + hi for s, (lo, hi) in zip(shape, widths))
-        out = np.full(out_shape, value, dtype=x.data.dtype)
+        out = np.full(out_shape, value, dtype=x._data.dtype)
         src, dst = [], []
         for s, (lo, hi) in zip(shape, widths):
             a, b = max(-lo, 0), s - max(-hi, 0)
             src.append(slice(a, max(b, a)))
             dst.append(slice(max(lo, 0), max(lo, 0) + max(b - a, 0)))
-        out[tuple(dst)] = x.data[tuple(src)]
+        out[tuple(dst)] = x._data[tuple(src)]
         return out
 
     @staticmethod
@@ -835,7 +835,7 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
     Modes: 'constant' (with ``value``; negative widths crop), 'reflect', 'replicate', 'circular'.
     """
     pad = [int(p) for p in pad]
-    shape = input.data.shape
+    shape = input._data.shape
     nd = len(shape)
     if len(pad) % 2:
         raise RuntimeError("pad: Padding length must be divisible by 2")
@@ -852,7 +852,7 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
                                    f"{hi} resulted in a negative output size, which is invalid. "
                                    f"Check dimension of your input (shape {tuple(shape)}).")
         fill = 0 if value is None else value
-        if input.data.dtype.kind in "iub" and isinstance(fill, float) and \
+        if input._data.dtype.kind in "iub" and isinstance(fill, float) and \
                 not fill.is_integer():
             raise RuntimeError(f"pad: value {fill} cannot be converted to {input.dtype} "
                                f"without overflow")
@@ -896,13 +896,13 @@ def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
     (torch.Tensor.unfold)."""
     from .index import index_select
 
-    if input.data.ndim == 0:
+    if input._data.ndim == 0:
         if size != 1 and size != 0:
             raise RuntimeError(f"unfold: maximum size for tensor at dimension 0 is 1 but size is "
                                f"{size}")
         return reshape(input, (1,))
-    d = norm_dim(dimension, input.data.ndim, "unfold")
-    n = input.data.shape[d]
+    d = norm_dim(dimension, input._data.ndim, "unfold")
+    n = input._data.shape[d]
     if size > n:
         raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
     if step <= 0:
@@ -912,7 +912,7 @@ def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
     count = (n - size) // step + 1
     index = (np.arange(count)[:, None] * step + np.arange(size)).reshape(-1)
     picked = index_select(input, d, _const(index.astype(np.int64)))
-    shape = picked.data.shape
+    shape = picked._data.shape
     picked = reshape(picked, shape[:d] + (count, size) + shape[d + 1:])
     return movedim(picked, d + 1, -1)
 
@@ -929,13 +929,13 @@ def meshgrid(*tensors, indexing: str = "ij") -> tuple:
         raise RuntimeError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but "
                            f"received: {indexing}")
     for t in tensors:
-        if t.data.ndim > 1:
+        if t._data.ndim > 1:
             raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but "
                                f"got a tensor of shape {tuple(t.shape)}")
     swap = indexing == "xy" and len(tensors) >= 2
     if swap:
         tensors[0], tensors[1] = tensors[1], tensors[0]
-    shape = tuple(t.data.size for t in tensors)
+    shape = tuple(t._data.size for t in tensors)
     grids = []
     for i, t in enumerate(tensors):
         view_shape = tuple(-1 if j == i else 1 for j in range(len(tensors)))
@@ -954,23 +954,23 @@ def _atleast(tensors, fn):
 
 def atleast_1d(*tensors):
     """0-d tensors become 1-D; others are returned as is (torch.atleast_1d)."""
-    return _atleast(tensors, lambda t: reshape(t, (1,)) if t.data.ndim == 0 else t)
+    return _atleast(tensors, lambda t: reshape(t, (1,)) if t._data.ndim == 0 else t)
 
 
 def atleast_2d(*tensors):
     """Views with at least two dims, new dims in front (torch.atleast_2d)."""
-    return _atleast(tensors, lambda t: reshape(t, (1,) * (2 - t.data.ndim) + t.data.shape)
-                    if t.data.ndim < 2 else t)
+    return _atleast(tensors, lambda t: reshape(t, (1,) * (2 - t._data.ndim) + t._data.shape)
+                    if t._data.ndim < 2 else t)
 
 
 def _to_3d(t: Tensor) -> Tensor:
-    nd = t.data.ndim
+    nd = t._data.ndim
     if nd == 0:
         return reshape(t, (1, 1, 1))
     if nd == 1:
-        return reshape(t, (1,) + t.data.shape + (1,))
+        return reshape(t, (1,) + t._data.shape + (1,))
     if nd == 2:
-        return reshape(t, t.data.shape + (1,))
+        return reshape(t, t._data.shape + (1,))
     return t
 
 
@@ -987,10 +987,10 @@ def contiguous(input: Tensor, memory_format=None) -> Tensor:
 # ---------------------------------------------------------------- more views and joins
 def select(input: Tensor, dim: int, index: int) -> Tensor:
     """The slice at ``index`` along ``dim``, removing that dim (torch.select)."""
-    if input.data.ndim == 0:
+    if input._data.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
-    d = norm_dim(dim, input.data.ndim, "select")
-    size = input.data.shape[d]
+    d = norm_dim(dim, input._data.ndim, "select")
+    size = input._data.shape[d]
     index = int(index)
     if not -size <= index < size:
         raise IndexError(f"select(): index {index} out of range for tensor of size "
@@ -1014,11 +1014,11 @@ def split_with_sizes(input: Tensor, split_sizes, dim: int = 0) -> tuple:
 
 
 def _direction_split(name: str, input: Tensor, sections, dim: int, min_dims: int) -> tuple:
-    if input.data.ndim < min_dims:
+    if input._data.ndim < min_dims:
         raise RuntimeError(f"torch.{name} requires a tensor with at least {min_dims} dimension, "
-                           f"but got a tensor with {input.data.ndim} dimensions!")
+                           f"but got a tensor with {input._data.ndim} dimensions!")
     if isinstance(sections, (int, np.integer)):
-        size = input.data.shape[dim]
+        size = input._data.shape[dim]
         if sections == 0 or size % sections:
             raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the "
                                f"size of the dimension {size} is not divisible by the "
@@ -1028,7 +1028,7 @@ def _direction_split(name: str, input: Tensor, sections, dim: int, min_dims: int
 
 def hsplit(input: Tensor, sections) -> tuple:
     """Split column-wise (dim 1; dim 0 for 1-D tensors) (torch.hsplit)."""
-    return _direction_split("hsplit", input, sections, 1 if input.data.ndim > 1 else 0, 1)
+    return _direction_split("hsplit", input, sections, 1 if input._data.ndim > 1 else 0, 1)
 
 
 def vsplit(input: Tensor, sections) -> tuple:
@@ -1046,7 +1046,7 @@ def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:
     dims = list(dims)
     if len(dims) != 2:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
-    nd = input.data.ndim
+    nd = input._data.ndim
     if nd < 2:
         raise RuntimeError(f"expected total dims >= 2, but got total dims = {nd}")
     d0, d1 = norm_dim(dims[0], nd, "rot90"), norm_dim(dims[1], nd, "rot90")
@@ -1084,7 +1084,7 @@ def broadcast_tensors(*tensors) -> tuple:
         tensors = tuple(tensors[0])
     tensors = _tensor_list(tensors, "broadcast_tensors")
     try:
-        shape = tuple(np.broadcast_shapes(*(t.data.shape for t in tensors)))
+        shape = tuple(np.broadcast_shapes(*(t._data.shape for t in tensors)))
     except ValueError:
         raise RuntimeError("broadcast_tensors: shapes " + ", ".join(
             str(list(t.shape)) for t in tensors) + " cannot be broadcast together") from None
@@ -1098,19 +1098,19 @@ def block_diag(*tensors) -> Tensor:
     tensors = _tensor_list(tensors, "block_diag")
     mats = []
     for i, t in enumerate(tensors):
-        if t.data.ndim > 2:
+        if t._data.ndim > 2:
             raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. "
-                               f"Input {i} has {t.data.ndim} dimensions")
-        mats.append(reshape(t, (1,) * (2 - t.data.ndim) + t.data.shape) if t.data.ndim < 2
+                               f"Input {i} has {t._data.ndim} dimensions")
+        mats.append(reshape(t, (1,) * (2 - t._data.ndim) + t._data.shape) if t._data.ndim < 2
                     else t)
     if not mats:
         return _const(np.zeros((1, 0), dtypes.get_default_dtype()))
     target = dtypes.result_type(*mats)
-    cols = sum(m.data.shape[1] for m in mats)
+    cols = sum(m._data.shape[1] for m in mats)
     rows, left = [], 0
     for m in mats:
-        r, c = m.data.shape
-        m = m if m.data.dtype == target else m.to(target)
+        r, c = m._data.shape
+        m = m if m._data.dtype == target else m.to(target)
         rows.append(pad(m, (left, cols - left - c)))
         left += c
     return cat(rows, 0)
@@ -1120,7 +1120,7 @@ def cartesian_prod(*tensors) -> Tensor:
     """Every combination of elements of 1-D tensors, one per row (torch.cartesian_prod)."""
     tensors = _tensor_list(tensors, "cartesian_prod")
     for t in tensors:
-        if t.data.ndim != 1:
+        if t._data.ndim != 1:
             raise RuntimeError(f"cartesian_prod: Expect a 1D vector, but got shape "
                                f"{list(t.shape)}")
     if len(tensors) == 1:
@@ -1192,7 +1192,7 @@ def _writes_out(fn):
         if out.dtype != result.dtype:
             raise RuntimeError(f"{fn.__name__}(): Expected out tensor to have dtype "
                                f"{result.dtype}, but got {out.dtype} instead")
-        out.data = np.array(result.data)
+        out._data = np.array(result._data)
         out._version += 1
         return out
 

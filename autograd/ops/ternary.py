@@ -17,11 +17,11 @@ from .shape import sum_to_shape
 
 
 def _d(x):
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def _shape(x):
-    return x.data.shape if isinstance(x, Tensor) else ()
+    return x._data.shape if isinstance(x, Tensor) else ()
 
 
 def _promote(op: str, *operands):
@@ -51,7 +51,7 @@ class Clamp(Op):
     @staticmethod
     def forward(ctx, x, lo, hi):
         ctx.save_for_backward(x, lo, hi)
-        out = x.data
+        out = x._data
         if lo is not None:
             out = np.maximum(out, _d(lo))
         if hi is not None:
@@ -103,9 +103,9 @@ def _direct_clamp(self, min=None, max=None, **kwargs):
     if kwargs or not bounds or not direct_write_ok(self, *bounds):
         return False
     if min is not None:
-        np.maximum(self.data, _d(min), out=self.data)
+        np.maximum(self._data, _d(min), out=self._data)
     if max is not None:
-        np.minimum(self.data, _d(max), out=self.data)
+        np.minimum(self._data, _d(max), out=self._data)
     return True
 
 
@@ -123,7 +123,7 @@ class Lerp(Op):
     @staticmethod
     def forward(ctx, start, end, weight):
         ctx.save_for_backward(start, end, weight)
-        return _lerp_array(start.data, end.data, _d(weight)).astype(start.dtype, copy=False)
+        return _lerp_array(start._data, end._data, _d(weight)).astype(start.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -155,16 +155,16 @@ def _direct_lerp(self, end, weight, **kwargs):
             not direct_write_ok(self, end, weight):
         return False
     if isinstance(weight, Tensor):
-        np.copyto(self.data, _lerp_array(self.data, end.data, weight.data), casting="unsafe")
+        np.copyto(self._data, _lerp_array(self._data, end._data, weight._data), casting="unsafe")
         return True
     with np.errstate(invalid="ignore", over="ignore"):
-        diff = np.subtract(end.data, self.data)
+        diff = np.subtract(end._data, self._data)
         if abs(weight) < 0.5:
             diff *= weight
-            self.data += diff
+            self._data += diff
         else:
             diff *= 1 - weight
-            np.subtract(end.data, diff, out=self.data)
+            np.subtract(end._data, diff, out=self._data)
     return True
 
 
@@ -177,10 +177,10 @@ class Addcmul(Op):
         ctx.save_for_backward(t1, t2)
         ctx.shape, ctx.value, ctx.divide = x.shape, value, divide
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            term = np.true_divide(t1.data, t2.data) if divide else t1.data * t2.data
+            term = np.true_divide(t1._data, t2._data) if divide else t1._data * t2._data
             if value != 1:
                 term = term * value
-            return (x.data + term).astype(dtypes.result_type(x, t1, t2), copy=False)
+            return (x._data + term).astype(dtypes.result_type(x, t1, t2), copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -223,11 +223,11 @@ def _direct_addc(divide: bool):
                 not direct_write_ok(self, tensor1, tensor2):
             return False
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            term = np.true_divide(tensor1.data, tensor2.data) if divide else \
-                np.multiply(tensor1.data, tensor2.data)
+            term = np.true_divide(tensor1._data, tensor2._data) if divide else \
+                np.multiply(tensor1._data, tensor2._data)
             if value != 1:
                 term *= value
-            np.add(self.data, term, out=self.data)
+            np.add(self._data, term, out=self._data)
         return True
 
     return direct

@@ -24,7 +24,7 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
 def _d(x):
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 class Exp(Op):
@@ -32,7 +32,7 @@ class Exp(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = quietly(np.exp, x.data)
+        y = quietly(np.exp, x._data)
         ctx.save_for_backward(y)
         return y
 
@@ -47,7 +47,7 @@ class Exp2(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = quietly(np.exp2, x.data)
+        y = quietly(np.exp2, x._data)
         ctx.save_for_backward(y)
         return y
 
@@ -62,7 +62,7 @@ class Expm1(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = quietly(np.expm1, x.data)
+        y = quietly(np.expm1, x._data)
         ctx.save_for_backward(y)
         return y
 
@@ -79,7 +79,7 @@ class Log(Op):
     def forward(ctx, x, fn, scale, shift):
         ctx.save_for_backward(x)
         ctx.scale, ctx.shift = scale, shift
-        return quietly(fn, x.data)
+        return quietly(fn, x._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -95,7 +95,7 @@ class Sqrt(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = quietly(np.sqrt, x.data)
+        y = quietly(np.sqrt, x._data)
         ctx.save_for_backward(y)
         return y
 
@@ -111,9 +111,9 @@ class Rsqrt(Op):
     @staticmethod
     def forward(ctx, x):
         with np.errstate(**_QUIET):
-            y = 1 / np.sqrt(x.data)
+            y = 1 / np.sqrt(x._data)
         ctx.save_for_backward(y)
-        return y.astype(x.data.dtype, copy=False)
+        return y.astype(x._data.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -127,7 +127,7 @@ class Sin(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return quietly(np.sin, x.data)
+        return quietly(np.sin, x._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -141,7 +141,7 @@ class Cos(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return quietly(np.cos, x.data)
+        return quietly(np.cos, x._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -154,7 +154,7 @@ class Tan(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = quietly(np.tan, x.data)
+        y = quietly(np.tan, x._data)
         ctx.save_for_backward(y)
         return y
 
@@ -171,7 +171,7 @@ class Asin(Op):
     def forward(ctx, x, negate):
         ctx.save_for_backward(x)
         ctx.negate = negate
-        return quietly(np.arccos if negate else np.arcsin, x.data)
+        return quietly(np.arccos if negate else np.arcsin, x._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -186,7 +186,7 @@ class Atan(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.arctan(x.data)
+        return np.arctan(x._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -218,7 +218,7 @@ class Sinh(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return quietly(np.sinh, x.data)
+        return quietly(np.sinh, x._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -232,7 +232,7 @@ class Cosh(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return quietly(np.cosh, x.data)
+        return quietly(np.cosh, x._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -245,7 +245,7 @@ class Tanh(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = np.tanh(x.data)
+        y = np.tanh(x._data)
         ctx.save_for_backward(y)
         return y
 
@@ -263,7 +263,7 @@ class Asinh(Op):
         ctx.save_for_backward(x)
         ctx.shift = shift
         with np.errstate(**_QUIET):
-            return (np.arcsinh if shift > 0 else np.arccosh)(x.data)
+            return (np.arcsinh if shift > 0 else np.arccosh)(x._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -277,7 +277,7 @@ class Atanh(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return quietly(np.arctanh, x.data)
+        return quietly(np.arctanh, x._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -296,7 +296,7 @@ class Sigmoid(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = sigmoid_array(x.data)
+        y = sigmoid_array(x._data)
         ctx.save_for_backward(y)
         return y
 
@@ -313,7 +313,7 @@ class Logit(Op):
     def forward(ctx, x, eps):
         ctx.save_for_backward(x)
         ctx.eps = eps
-        z = x.data if eps is None else np.clip(x.data, eps, 1 - eps)
+        z = x._data if eps is None else np.clip(x._data, eps, 1 - eps)
         with np.errstate(**_QUIET):
             return np.log(z / (1 - z))
 
@@ -333,7 +333,7 @@ class Erf(Op):
     def forward(ctx, x, complement):
         ctx.save_for_backward(x)
         ctx.complement = complement
-        return (_special.erfc if complement else _special.erf)(x.data)
+        return (_special.erfc if complement else _special.erf)(x._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -347,7 +347,7 @@ class Erfinv(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = _special.erfinv(x.data)
+        y = _special.erfinv(x._data)
         ctx.save_for_backward(y)
         return y
 
@@ -388,7 +388,7 @@ class LogAddExp(Op):
     def forward(ctx, a, b, base2):
         ctx.save_for_backward(a, b)
         ctx.scale = _LN2 if base2 else 1.0
-        return quietly(np.logaddexp2 if base2 else np.logaddexp, a.data, b.data)
+        return quietly(np.logaddexp2 if base2 else np.logaddexp, a._data, b._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -404,7 +404,7 @@ class Hypot(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = np.hypot(a.data, b.data)
+        out = np.hypot(a._data, b._data)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -443,9 +443,9 @@ class Sinc(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        px = np.pi * x.data
+        px = np.pi * x._data
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(x.data == 0, 1.0, np.sin(px) / px).astype(x.data.dtype, copy=False)
+            return np.where(x._data == 0, 1.0, np.sin(px) / px).astype(x._data.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -582,7 +582,7 @@ def heaviside(input: Tensor, values: Tensor, *, out=None) -> Tensor:
     (torch.heaviside)."""
     if input.dtype != values.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
-    result = np.where(input.data == 0, values.data, input.data > 0).astype(input.dtype)
+    result = np.where(input._data == 0, values._data, input._data > 0).astype(input.dtype)
     return write_out(const(result), out, "heaviside")
 
 
@@ -611,7 +611,7 @@ def _direct_sqrt(self, **kwargs):
     if kwargs or not direct_write_ok(self):
         return False
     with np.errstate(invalid="ignore"):
-        np.sqrt(self.data, out=self.data)
+        np.sqrt(self._data, out=self._data)
     return True
 
 

@@ -85,7 +85,7 @@ class TensorDataset(Dataset):
 def _take_rows(t: Tensor, indices: np.ndarray) -> Tensor:
     if t.requires_grad:
         return t[Tensor._make(indices, False, None)]
-    return Tensor._make(t.data[indices], False, None)
+    return Tensor._make(t._data[indices], False, None)
 
 
 class StackDataset(Dataset):
@@ -179,7 +179,7 @@ class Subset(Dataset):
     def _gather(self, indices: np.ndarray) -> list:
         cached = getattr(self, "_index_cache", None)
         if cached is None or cached[0] is not self.indices:  # converted once per indices object
-            raw = self.indices.data if isinstance(self.indices, Tensor) else self.indices
+            raw = self.indices._data if isinstance(self.indices, Tensor) else self.indices
             cached = self._index_cache = (self.indices, np.asarray(raw, dtype=np.int64))
         return self.dataset._gather(cached[1][indices])
 
@@ -313,7 +313,7 @@ class WeightedRandomSampler(Sampler[int]):
         if not isinstance(replacement, bool):
             raise ValueError(
                 f"replacement should be a boolean value, but got replacement={replacement}")
-        weights = np.asarray(weights.data if isinstance(weights, Tensor) else weights,
+        weights = np.asarray(weights._data if isinstance(weights, Tensor) else weights,
                              dtype=np.float64)
         if weights.ndim != 1:
             raise ValueError(f"weights should be a 1d sequence but given weights have shape "
@@ -330,7 +330,7 @@ class WeightedRandomSampler(Sampler[int]):
         self.generator = generator
 
     def __iter__(self) -> Iterator[int]:
-        p = self.weights.data / self.weights.data.sum()
+        p = self.weights._data / self.weights._data.sum()
         rng = _epoch_generator(self.generator).rng
         yield from rng.choice(p.size, size=self.num_samples, replace=self.replacement,
                               p=p).tolist()

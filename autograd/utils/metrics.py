@@ -21,7 +21,7 @@ _AVERAGES = ("binary", "micro", "macro", "weighted", None)
 
 def _array(x, name: str) -> np.ndarray:
     if isinstance(x, Tensor):
-        return x.detach().data
+        return x.detach()._data
     return np.asarray(x)
 
 
@@ -220,7 +220,7 @@ def nms(boxes: Tensor, scores: Tensor, iou_threshold: float) -> Tensor:
     s = _array(scores, "scores")
     if s.shape != (boxes.shape[0],):
         raise ValueError(f"nms: scores must have shape ({boxes.shape[0]},), got {s.shape}")
-    b = boxes.detach().data.astype(np.float64)
+    b = boxes.detach()._data.astype(np.float64)
     order = np.argsort(-s, kind="stable")
     areas = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
     keep = []

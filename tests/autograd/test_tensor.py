@@ -55,10 +55,10 @@ def test_requires_grad_only_on_floats():
 def test_detach_shares_data_and_clone_copies():
     x = tensor([1.0, 2.0], requires_grad=True)
     d = x.detach()
-    assert not d.requires_grad and d.data is x.data
+    assert not d.requires_grad and d._data is x._data
     c = x.clone()
     assert c.requires_grad and c.grad_fn.name() == "CloneBackward0"
-    assert c.data is not x.data
+    assert c._data is not x._data
 
 
 def test_conversions():
@@ -103,7 +103,7 @@ def test_deepcopy_of_leaf_copies_data_and_grad():
     x = tensor([1.0, 2.0], requires_grad=True)
     (x * 2).sum().backward()
     y = copy.deepcopy(x)
-    assert y.requires_grad and y.data is not x.data
+    assert y.requires_grad and y._data is not x._data
     np.testing.assert_array_equal(y.grad.numpy(), x.grad.numpy())
 
 
@@ -188,3 +188,13 @@ def test_numpy_scalars_act_like_python_numbers():
 def test_matmul_refuses_mixed_dtypes_like_torch():
     with pytest.raises(RuntimeError, match="same dtype.*float64 != float32"):
         autograd.ones(2, 3, dtype=autograd.float64) @ autograd.ones(3, 4)
+
+
+def test_data_is_a_detached_tensor_sharing_memory():
+    w = tensor([1.0, 2.0], requires_grad=True)
+    d = w.data
+    assert isinstance(d, autograd.Tensor) and not d.requires_grad
+    d.mul_(3)  # in place through .data: seen by w, not recorded
+    assert w.tolist() == [3.0, 6.0] and w.grad_fn is None
+    w.data = autograd.zeros(3)
+    assert w.shape == (3,) and w.requires_grad

@@ -62,7 +62,7 @@ def test_parameter_defaults_and_repr():
 def test_parameter_shares_the_wrapped_tensor_data():
     t = autograd.zeros(3)
     p = nn.Parameter(t)
-    assert p.data is t.data
+    assert p._data is t._data
 
 
 def test_assigning_none_to_a_parameter_keeps_the_slot():
@@ -226,7 +226,7 @@ def test_state_dict_keys_order_and_detached_values():
     assert list(sd) == ["first.weight", "first.bias", "first.steps", "second.weight",
                         "second.bias", "second.steps"]
     assert not sd["first.weight"].requires_grad
-    assert sd["first.weight"].data is net.first.weight.data
+    assert sd["first.weight"]._data is net.first.weight._data
     kept = net.state_dict(keep_vars=True)
     assert kept["first.weight"] is net.first.weight
     assert list(net.state_dict(prefix="m."))[0] == "m.first.weight"

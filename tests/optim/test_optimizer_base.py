@@ -90,10 +90,10 @@ def test_parameters_without_grad_are_skipped_and_get_no_state():
 
 def test_updates_are_in_place_and_not_recorded():
     p = _param(3)
-    data, version = p.data, p._version
+    data, version = p._data, p._version
     opt = optim.Adam([p], lr=0.1)
     _quadratic_step(opt, [p])
-    assert p.data is data and p._version > version
+    assert p._data is data and p._version > version
     assert p.is_leaf and p.grad_fn is None and p.requires_grad
 
 
@@ -184,7 +184,7 @@ def test_load_state_dict_copies_and_casts_state_to_the_parameter_dtype():
     other.load_state_dict(opt.state_dict())
     buf = other.state[p64]["momentum_buffer"]
     assert buf.dtype == autograd.float64 and other.param_groups[0]["lr"] == 0.1
-    assert buf.data is not opt.state[p32]["momentum_buffer"].data
+    assert buf._data is not opt.state[p32]["momentum_buffer"]._data
     assert other.param_groups[0]["params"][0] is p64
 
 
