@@ -267,7 +267,10 @@ class Optimizer:
 
 
 def _cast_state(param: Tensor, key: str, value: Any) -> Any:
-    """A private copy of one saved state value, floating tensors cast to the parameter's dtype."""
+    """A private copy of one saved state value, floating tensors cast to the parameter's dtype
+    (arrays, e.g. a torch optimizer's state converted to numpy, become tensors)."""
+    if not isinstance(value, Tensor) and hasattr(value, "__array__"):
+        value = autograd.as_tensor(value)
     if isinstance(value, Tensor):
         value = value.detach().clone()
         if key not in SCALAR_STATE and param.is_floating_point() and value.is_floating_point():
