@@ -163,7 +163,8 @@ def run_backward(roots: Sequence[Tensor], root_grads: Sequence[Tensor], retain_g
                 if capture is not None:
                     _capture(capture, node, grads)
                 if needed is None or id(node) in needed:
-                    if node._n_outputs == 1 and _backward_hook is None and not (
+                    if node._n_outputs == 1 and _backward_hook is None and \
+                            node._post_hooks is None and not (
                             create_graph and node.once_differentiable):
                         result = node.backward(node, grads)
                         if type(result) is not tuple:
@@ -265,6 +266,11 @@ def _run_node_hooks(node, grads):
     multi = node._n_outputs != 1
     as_list = list(grads) if multi else [grads]
     for nr, hook in list(node._pre_hooks or ()):
+        if nr is None:
+            new = hook(tuple(as_list))
+            if new is not None:
+                as_list = list(new)
+            continue
         if as_list[nr] is None:
             continue
         new = hook(as_list[nr])
@@ -317,6 +323,12 @@ def _execute(node, grads, create_graph: bool) -> tuple:
         result = _check_user_result(node, result, edges)
     if once:
         result = tuple(_poison(g, edges) if g is not None else None for g in result)
+    if node._post_hooks is not None:
+        outputs = tuple(grads) if multi else (grads,)
+        for hook in list(node._post_hooks):
+            new = hook(result, outputs)
+            if new is not None:
+                result = tuple(new)
     return result
 
 
@@ -341,6 +353,7 @@ class _OnceDifferentiableBackward:
 
     _n_outputs = 1
     _pre_hooks = None
+    _post_hooks = None
     _retained = None
     _builtin = True
     once_differentiable = False

@@ -99,6 +99,7 @@ class Function:
     _n_outputs = 1
     _non_differentiable = ()
     _pre_hooks = None
+    _post_hooks = None
     _retained = None
     needs_input_grad = _NeedsInputGrad()
     materialize_grads = True
@@ -189,17 +190,21 @@ class Function:
         return tuple(out)
 
     def register_hook(self, hook):
-        """Hook called as hook(grad_inputs, grad_outputs) after this node's backward."""
-        hooks = self.__dict__.setdefault("_post_hooks", [])
-        hooks.append(hook)
-        return _RemovableHandle(hooks, hook)
+        """Call ``hook(grad_inputs, grad_outputs)`` after this node's backward; it may return
+        replacement grad_inputs (torch.autograd.graph.Node.register_hook)."""
+        if self._post_hooks is None:
+            self._post_hooks = []
+        self._post_hooks.append(hook)
+        return _RemovableHandle(self._post_hooks, hook)
 
     def register_prehook(self, hook):
-        """Hook called as hook(grad_outputs) before this node's backward; may return new grads."""
+        """Call ``hook(grad_outputs)`` before this node's backward; it may return replacement
+        grad_outputs (torch.autograd.graph.Node.register_prehook)."""
         if self._pre_hooks is None:
             self._pre_hooks = []
-        self._pre_hooks.append(hook)
-        return _RemovableHandle(self._pre_hooks, hook)
+        entry = (None, hook)  # output index None: the hook sees every output's gradient
+        self._pre_hooks.append(entry)
+        return _RemovableHandle(self._pre_hooks, entry)
 
     def __repr__(self) -> str:
         return f"<{self.name()} object>"

@@ -386,3 +386,28 @@ def test_float32_gradients_stay_float32():
     x = autograd.randn(3, 4, requires_grad=True)
     ((x * 0.5 + 1) ** 2).mean().backward()
     assert x.grad.dtype == autograd.float32
+
+
+def test_node_prehook_and_post_hook_see_and_replace_gradients():
+    x = leaf(1.0, 2.0)
+    y = x * 3
+    seen = {}
+
+    def pre(grad_outputs):
+        seen["pre"] = grad_outputs[0].tolist()
+        return (grad_outputs[0] * 2,)
+
+    def post(grad_inputs, grad_outputs):
+        seen["post"] = (grad_inputs[0].tolist(), grad_outputs[0].tolist())
+        return (grad_inputs[0] + 1, grad_inputs[1])
+
+    y.grad_fn.register_prehook(pre)
+    handle = y.grad_fn.register_hook(post)
+    y.sum().backward(retain_graph=True)
+    assert seen["pre"] == [1.0, 1.0]
+    assert seen["post"] == ([6.0, 6.0], [2.0, 2.0])
+    np.testing.assert_allclose(x.grad.numpy(), [7.0, 7.0])
+    handle.remove()
+    x.grad = None
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [6.0, 6.0])
