@@ -5,12 +5,17 @@
 the other's adjoint, so each is the other's backward and conv, conv-transpose and pooling built on
 them get first and higher-order gradients from these two primitives alone.
 
-The 1-D forms (``unfold1d`` / ``fold1d``) treat a (N, C, L) input as an image of height 1.
+The 1-D forms (``unfold1d`` / ``fold1d``) treat a (N, C, L) input as an image of height 1; the
+3-D forms (``unfold3d`` / ``fold3d``) run the same two ops on (N, C, D, H, W) volumes (the window
+geometry is written for any number of spatial dimensions).
 A convolution is ``weight.reshape(O, -1) @ unfold(x, k)`` -> (N, O, L): measured faster here than
 a (N, L, C*kh*kw) row layout, so no second layout is provided.
 """
 
 from __future__ import annotations
+
+import itertools
+import math
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -20,13 +25,19 @@ from ._base import Op
 
 
 class Geometry:
-    """Kernel, dilation, padding and stride of a 2-D sliding window, plus the image size."""
+    """Kernel, dilation, padding and stride of a 2-D or 3-D sliding window, plus the image
+    size; every field is a tuple with one entry per spatial dimension."""
 
     __slots__ = ("kernel", "dilation", "padding", "stride", "size", "blocks")
 
     def __init__(self, kernel, dilation, padding, stride, size, blocks) -> None:
         self.kernel, self.dilation, self.padding, self.stride = kernel, dilation, padding, stride
         self.size, self.blocks = size, blocks
+
+    @property
+    def ndim(self) -> int:
+        """Number of spatial dimensions."""
+        return len(self.kernel)
 
     @property
     def span(self) -> tuple:
@@ -38,45 +49,45 @@ class Geometry:
         return tuple(n + 2 * p for n, p in zip(self.size, self.padding))
 
     def windows(self, x: np.ndarray) -> np.ndarray:
-        """A strided view (N, C, oh, ow, kh, kw) of every window of ``x`` (N, C, H, W)."""
-        (ph, pw), (sh, sw), (dh, dw) = self.padding, self.stride, self.dilation
-        if ph or pw:
-            x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-        view = sliding_window_view(x, self.span, axis=(2, 3))
-        return view[:, :, ::sh, ::sw, ::dh, ::dw]
+        """A strided view (N, C, *blocks, *kernel) of every window of ``x`` (N, C, *size)."""
+        nd = self.ndim
+        if any(self.padding):
+            x = np.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in self.padding))
+        view = sliding_window_view(x, self.span, axis=tuple(range(2, 2 + nd)))
+        index = (slice(None), slice(None)) + tuple(slice(None, None, s) for s in self.stride) \
+            + tuple(slice(None, None, d) for d in self.dilation)
+        return view[index]
 
     def accumulate(self, cols: np.ndarray) -> np.ndarray:
-        """Sum (N, C, kh, kw, oh, ow) window values into (N, C, H, W): one strided slice
+        """Sum (N, C, *kernel, *blocks) window values into (N, C, *size): one strided slice
         addition per kernel offset."""
-        (kh, kw), (dh, dw), (sh, sw) = self.kernel, self.dilation, self.stride
-        (oh, ow), (ph, pw), (h, w) = self.blocks, self.padding, self.size
-        hp, wp = self.padded
-        out = np.zeros(cols.shape[:2] + (hp, wp), dtype=cols.dtype)
-        for i in range(kh):
-            rows = slice(i * dh, i * dh + (oh - 1) * sh + 1, sh)
-            for j in range(kw):
-                out[:, :, rows, j * dw:j * dw + (ow - 1) * sw + 1:sw] += cols[:, :, i, j]
-        if ph or pw:
-            out = out[:, :, ph:ph + h, pw:pw + w]
+        out = np.zeros(cols.shape[:2] + self.padded, dtype=cols.dtype)
+        for offset in itertools.product(*(range(k) for k in self.kernel)):
+            target = (slice(None), slice(None)) + tuple(
+                slice(i * d, i * d + (b - 1) * s + 1, s)
+                for i, d, b, s in zip(offset, self.dilation, self.blocks, self.stride))
+            out[target] += cols[(slice(None), slice(None)) + offset]
+        if any(self.padding):
+            out = out[(slice(None), slice(None)) + tuple(
+                slice(p, p + n) for p, n in zip(self.padding, self.size))]
         return out
 
 
 def _unfold_array(x: np.ndarray, g: Geometry) -> np.ndarray:
-    n, c = x.shape[:2]
-    (kh, kw), (oh, ow) = g.kernel, g.blocks
-    # one copy: window view -> (N, C, kh, kw, oh, ow), contiguous
-    cols = np.ascontiguousarray(g.windows(x).transpose(0, 1, 4, 5, 2, 3))
-    return cols.reshape(n, c * kh * kw, oh * ow)
+    n, c, nd = x.shape[0], x.shape[1], g.ndim
+    # one copy: window view -> (N, C, *kernel, *blocks), contiguous
+    order = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))
+    cols = np.ascontiguousarray(g.windows(x).transpose(order))
+    return cols.reshape(n, c * math.prod(g.kernel), math.prod(g.blocks))
 
 
 def _fold_array(cols: np.ndarray, g: Geometry) -> np.ndarray:
     n = cols.shape[0]
-    (kh, kw), (oh, ow) = g.kernel, g.blocks
-    return g.accumulate(cols.reshape(n, -1, kh, kw, oh, ow))
+    return g.accumulate(cols.reshape((n, -1) + g.kernel + g.blocks))
 
 
 class Unfold(Op):
-    """(N, C, H, W) -> (N, C*kh*kw, L); backward is Fold."""
+    """(N, C, *size) -> (N, C*prod(kernel), L); backward is Fold."""
 
     @staticmethod
     def forward(ctx, x, geometry):
@@ -89,7 +100,7 @@ class Unfold(Op):
 
 
 class Fold(Op):
-    """(N, C*kh*kw, L) -> (N, C, H, W), summing overlaps; backward is Unfold."""
+    """(N, C*prod(kernel), L) -> (N, C, *size), summing overlaps; backward is Unfold."""
 
     @staticmethod
     def forward(ctx, cols, geometry):
@@ -102,32 +113,37 @@ class Fold(Op):
 
 
 # ---------------------------------------------------------------- argument checking
-def _pair(value, name: str, op: str) -> tuple:
+def _pair(value, name: str, op: str, n: int = 2) -> tuple:
+    """An int or a sequence of ``n`` ints as a tuple of ``n`` ints."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return (int(value), int(value))
+        return (int(value),) * n
     try:
         items = tuple(int(v) for v in value)
     except TypeError:
-        raise TypeError(f"{op}: {name} must be an int or a tuple of 2 ints, got "
+        raise TypeError(f"{op}: {name} must be an int or a tuple of {n} ints, got "
                         f"{value!r}") from None
-    if len(items) != 2:
-        raise ValueError(f"{op}: {name} must be an int or a tuple of 2 ints, got {value!r}")
+    if len(items) != n:
+        raise ValueError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
     return items
+
+
+_AXES = {2: ("height", "width"), 3: ("depth", "height", "width")}
 
 
 def _check_positive(values: tuple, name: str, what: str, op: str, allow_zero=False) -> None:
     bad = any(v < 0 for v in values) if allow_zero else any(v <= 0 for v in values)
     if bad:
         qualifier = "non-negative" if allow_zero else "greater than zero"
-        raise RuntimeError(f"{op}: {what} should be {qualifier}, but got {name}_height: "
-                           f"{values[0]} {name}_width: {values[1]}")
+        got = " ".join(f"{name}_{axis}: {v}" for axis, v in zip(_AXES[len(values)], values))
+        raise RuntimeError(f"{op}: {what} should be {qualifier}, but got {got}")
 
 
 def _geometry(op: str, size, kernel_size, dilation, padding, stride) -> Geometry:
-    kernel = _pair(kernel_size, "kernel_size", op)
-    dil = _pair(dilation, "dilation", op)
-    pad = _pair(padding, "padding", op)
-    st = _pair(stride, "stride", op)
+    n = len(size)
+    kernel = _pair(kernel_size, "kernel_size", op, n)
+    dil = _pair(dilation, "dilation", op, n)
+    pad = _pair(padding, "padding", op, n)
+    st = _pair(stride, "stride", op, n)
     _check_positive(kernel, "kernel", "kernel size", op)
     _check_positive(dil, "dilation", "dilation", op)
     _check_positive(pad, "pad", "padding", op, allow_zero=True)
@@ -172,21 +188,20 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
 
 
 def _fold_geometry(op: str, rows: int, blocks: int, output_size, kernel_size, dilation, padding,
-                   stride) -> Geometry:
-    size = _pair(output_size, "output_size", op)
+                   stride, n: int = 2) -> Geometry:
+    size = _pair(output_size, "output_size", op, n)
     g = _geometry(op, size, kernel_size, dilation, padding, stride)
-    kh, kw = g.kernel
-    if rows % (kh * kw):
+    if rows % math.prod(g.kernel):
         raise RuntimeError(
             f"{op}: expected size of input's dimension 1 to be divisible by the product of "
             f"kernel_size, but got input.size(1)={rows} and kernel_size={g.kernel}")
-    oh, ow = g.blocks
-    if blocks != oh * ow:
+    if blocks != math.prod(g.blocks):
+        product = " * ".join(str(b) for b in g.blocks)
         raise RuntimeError(
             f"{op}: given output_size={size}, kernel_size={g.kernel}, dilation={g.dilation}, "
             f"padding={g.padding}, stride={g.stride}, expected size of input's dimension 2 to "
-            f"match the calculated number of sliding blocks {oh} * {ow} = {oh * ow}, but got "
-            f"input.size(2)={blocks}.")
+            f"match the calculated number of sliding blocks {product} = "
+            f"{math.prod(g.blocks)}, but got input.size(2)={blocks}.")
     return g
 
 
@@ -230,6 +245,26 @@ def fold1d(input: Tensor, output_size, kernel_size, dilation=1, padding=0, strid
              (stride, "stride"))]
     g = _fold_geometry("fold1d", cols.shape[1], cols.shape[2], (1, int(size)), *args)
     out = Fold.apply(cols, g).squeeze(2)
+    return out.squeeze(0) if unbatched else out
+
+
+def unfold3d(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """3-D sliding blocks: (N, C, D, H, W) -> (N, C*kd*kh*kw, L); a (C, D, H, W) input is
+    unbatched. The building block of Conv3d and 3-D pooling (torch has no public equivalent;
+    it is the volumetric form of torch.nn.functional.unfold)."""
+    x, unbatched = _batched(input, 5, "unfold3d", "(N, C, D, H, W)")
+    g = _geometry("unfold3d", x.shape[2:], kernel_size, dilation, padding, stride)
+    out = Unfold.apply(x, g)
+    return out.squeeze(0) if unbatched else out
+
+
+def fold3d(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """Sum 3-D blocks into a volume: (N, C*kd*kh*kw, L) -> (N, C, D, H, W), the adjoint of
+    unfold3d (volumetric form of torch.nn.functional.fold); a 2-D input is unbatched."""
+    cols, unbatched = _batched(input, 3, "fold3d", "(N, C*kd*kh*kw, L)")
+    g = _fold_geometry("fold3d", cols.shape[1], cols.shape[2], output_size, kernel_size,
+                       dilation, padding, stride, 3)
+    out = Fold.apply(cols, g)
     return out.squeeze(0) if unbatched else out
 
 

@@ -1,17 +1,19 @@
 """Convolutions as im2col + one matmul, transposed convolutions as one matmul + col2im
-(torch.nn.functional.conv1d / conv2d / conv_transpose1d / conv_transpose2d, unfold, fold).
+(torch.nn.functional.conv1d / conv2d / conv3d / conv_transpose1d / 2d / 3d, unfold, fold).
 
-A 1-D convolution is the 2-D one on an image of height 1, so both share one implementation.
+A 1-D convolution is the 2-D one on an image of height 1, so both share one implementation; 3-D
+ones use the volumetric unfold3d / fold3d and otherwise the same code.
 Groups split the unfolded columns and the weight into G blocks and multiply them batched.
 """
 
 from __future__ import annotations
 
 from autograd import Tensor
-from autograd.ops.conv import fold, unfold
+from autograd.ops.conv import fold, fold3d, unfold, unfold3d
 from autograd.ops.shape import pad
 
-__all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "unfold", "fold"]
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+           "conv_transpose3d", "unfold", "fold"]
 
 
 def expand_param(value, name: str, op: str, dims: int) -> tuple:
@@ -123,9 +125,12 @@ def _convolution(op: str, input, weight, bias, stride, padding, dilation, groups
                 f"size: ({' x '.join(str(d * (k - 1) + 1) for k, d in zip(kernel, dilation))}). "
                 f"Kernel size can't be greater than actual input size (input shape "
                 f"{tuple(input.shape)})")
-    x2 = x.unsqueeze(2) if dims == 1 else x
-    cols = unfold(x2, _lift(dims, kernel, 1), _lift(dims, dilation, 1), _lift(dims, padding, 0),
-                  _lift(dims, stride, 1))
+    if dims == 3:
+        cols = unfold3d(x, kernel, dilation, padding, stride)
+    else:
+        x2 = x.unsqueeze(2) if dims == 1 else x
+        cols = unfold(x2, _lift(dims, kernel, 1), _lift(dims, dilation, 1),
+                      _lift(dims, padding, 0), _lift(dims, stride, 1))
     n, rows, blocks = cols.shape
     if groups == 1:
         out = weight.reshape(out_channels, rows) @ cols
@@ -153,6 +158,14 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     """2-D convolution of (N, C_in, H, W) or (C_in, H, W) with weight (C_out, C_in/groups, kh, kw)
     (torch.nn.functional.conv2d); padding may be an int, a tuple, 'same' or 'valid'."""
     return _convolution("conv2d", input, weight, bias, stride, padding, dilation, groups, 2)
+
+
+def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
+           dilation=1, groups: int = 1) -> Tensor:
+    """3-D convolution of (N, C_in, D, H, W) or (C_in, D, H, W) with weight
+    (C_out, C_in/groups, kd, kh, kw) (torch.nn.functional.conv3d); padding may be an int, a
+    tuple, 'same' or 'valid'."""
+    return _convolution("conv3d", input, weight, bias, stride, padding, dilation, groups, 3)
 
 
 def transposed_output_size(size, kernel, stride, padding, output_padding, dilation) -> tuple:
@@ -197,8 +210,11 @@ def _transposed(op: str, input, weight, bias, stride, padding, output_padding, g
     # fold onto the full canvas (no padding), then cut the padding off and add output_padding
     canvas = tuple((s - 1) * st + d * (kk - 1) + 1 for s, st, d, kk in
                    zip(spatial, stride, dilation, kernel))
-    out = fold(cols, _lift(dims, canvas, 1), _lift(dims, kernel, 1), _lift(dims, dilation, 1), 0,
-               _lift(dims, stride, 1))
+    if dims == 3:
+        out = fold3d(cols, canvas, kernel, dilation, 0, stride)
+    else:
+        out = fold(cols, _lift(dims, canvas, 1), _lift(dims, kernel, 1),
+                   _lift(dims, dilation, 1), 0, _lift(dims, stride, 1))
     if dims == 1:
         out = out.squeeze(2)
     index = [slice(None), slice(None)]
@@ -228,3 +244,11 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     (torch.nn.functional.conv_transpose2d)."""
     return _transposed("conv_transpose2d", input, weight, bias, stride, padding, output_padding,
                        groups, dilation, 2)
+
+
+def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
+                     padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
+    """3-D transposed convolution with weight (C_in, C_out/groups, kd, kh, kw), the adjoint of
+    conv3d (torch.nn.functional.conv_transpose3d)."""
+    return _transposed("conv_transpose3d", input, weight, bias, stride, padding, output_padding,
+                       groups, dilation, 3)

@@ -1,4 +1,4 @@
-"""Convolution layers: Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d (torch.nn.Conv2d, ...).
+"""Convolution layers: Conv1d/2d/3d and ConvTranspose1d/2d/3d (torch.nn.Conv2d, ...).
 
 Weights, biases, their initialisation and the padding modes follow torch, so its state_dicts load
 unchanged; the work happens in nn.functional.conv (im2col + matmul).
@@ -99,7 +99,7 @@ class _ConvNd(Module):
         name, dims = type(self).__name__, self._dims
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}: expected a Tensor input, got {type(input).__name__}")
-        layout = "(N, C, L)" if dims == 1 else "(N, C, H, W)"
+        layout = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}[dims]
         if input.ndim not in (dims + 1, dims + 2):
             raise RuntimeError(f"{name}: expected a {dims + 1}D (unbatched) or {dims + 2}D "
                                f"(batched) input {layout}, got shape {tuple(input.shape)}")
@@ -114,7 +114,7 @@ class _ConvNd(Module):
 class _Conv(_ConvNd):
     def _conv_forward(self, input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
         self._check_input(input)
-        conv = F.conv1d if self._dims == 1 else F.conv2d
+        conv = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}[self._dims]
         if self.padding_mode == "zeros":
             return conv(input, weight, bias, self.stride, self.padding, self.dilation,
                         self.groups)
@@ -146,6 +146,18 @@ class Conv2d(_Conv):
     """2-D convolution over (N, C_in, H, W) or (C_in, H, W) (torch.nn.Conv2d)."""
 
     _dims = 2
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
+                 dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 device=None, dtype=None) -> None:
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, 0, device, dtype)
+
+
+class Conv3d(_Conv):
+    """3-D convolution over (N, C_in, D, H, W) or (C_in, D, H, W) (torch.nn.Conv3d)."""
+
+    _dims = 3
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
                  dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
@@ -196,7 +208,7 @@ class _ConvTransposeNd(_ConvNd):
     def forward(self, input: Tensor, output_size=None) -> Tensor:
         self._check_input(input)
         output_padding = self._output_padding(input, output_size)
-        fn = F.conv_transpose1d if self._dims == 1 else F.conv_transpose2d
+        fn = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}[self._dims]
         return fn(input, self.weight, self.bias, self.stride, self.padding, output_padding,
                   self.groups, self.dilation)
 
@@ -217,6 +229,18 @@ class ConvTranspose2d(_ConvTransposeNd):
     """2-D transposed convolution ("deconvolution") (torch.nn.ConvTranspose2d)."""
 
     _dims = 2
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
+                 output_padding=0, groups: int = 1, bias: bool = True, dilation=1,
+                 padding_mode: str = "zeros", device=None, dtype=None) -> None:
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, output_padding,
+                         groups, bias, dilation, padding_mode, device, dtype)
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """3-D transposed convolution ("deconvolution") (torch.nn.ConvTranspose3d)."""
+
+    _dims = 3
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
                  output_padding=0, groups: int = 1, bias: bool = True, dilation=1,

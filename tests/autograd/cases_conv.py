@@ -67,3 +67,61 @@ CASES = [
            [(1, 2, 4, 4)],
            torch_fn=lambda T, x: F.fold(F.unfold(x, 2, stride=1), (4, 4), 2)),
 ]
+
+
+# ---------------------------------------------------------------- 3-D forms
+# torch has no volumetric unfold/fold; a grouped conv3d / conv_transpose3d with a one-hot weight
+# (one output channel per kernel offset) is the same linear map, so it is the reference.
+def _one_hot_weight(T, channels, k, dtype):
+    size = k[0] * k[1] * k[2]
+    eye = T.eye(size, dtype=dtype).reshape(size, 1, *k)
+    return eye.repeat(channels, 1, 1, 1, 1)
+
+
+def _triple(v):
+    return tuple(v) if isinstance(v, (tuple, list)) else (v,) * 3
+
+
+def _unfold3d_case(name, shape, k, d=1, p=0, s=1):
+    k3 = _triple(k)
+
+    def theirs(T, x):
+        xb = x if x.dim() == 5 else x.unsqueeze(0)
+        w = _one_hot_weight(T, xb.shape[1], k3, x.dtype)
+        out = F.conv3d(xb, w, None, s, p, d, groups=xb.shape[1])
+        out = out.reshape(out.shape[0], out.shape[1], -1)
+        return out if x.dim() == 5 else out.squeeze(0)
+
+    return OpCase(name, lambda L, x: conv.unfold3d(x, k, d, p, s), [shape], torch_fn=theirs)
+
+
+def _fold3d_case(name, channels, out, k, d=1, p=0, s=1, batch=2):
+    k3, d3, p3, s3 = _triple(k), _triple(d), _triple(p), _triple(s)
+    blocks = tuple(_blocks(*args) for args in zip(out, k3, d3, p3, s3))
+    size = k3[0] * k3[1] * k3[2]
+    length = blocks[0] * blocks[1] * blocks[2]
+
+    def theirs(T, x):
+        xb = x if x.dim() == 3 else x.unsqueeze(0)
+        w = _one_hot_weight(T, channels, k3, x.dtype)
+        smallest = [(b - 1) * st - 2 * pp + dd * (kk - 1) + 1
+                    for b, st, pp, dd, kk in zip(blocks, s3, p3, d3, k3)]
+        extra = tuple(o - m for o, m in zip(out, smallest))
+        res = F.conv_transpose3d(xb.reshape(xb.shape[0], channels * size, *blocks), w, None, s3,
+                                 p3, extra, groups=channels, dilation=d3)
+        return res if x.dim() == 3 else res.squeeze(0)
+
+    shape = (batch, channels * size, length) if batch else (channels * size, length)
+    return OpCase(name, lambda L, x: conv.fold3d(x, out, k, d, p, s), [shape], torch_fn=theirs)
+
+
+CASES += [
+    _unfold3d_case("unfold3d-k2", (2, 2, 3, 4, 3), 2),
+    _unfold3d_case("unfold3d-strided-padded-dilated", (1, 2, 5, 4, 6), (2, 2, 3), d=(2, 1, 1),
+                   p=(1, 0, 1), s=(1, 2, 2)),
+    _unfold3d_case("unfold3d-unbatched", (2, 3, 3, 3), 2, p=1, s=2),
+    _fold3d_case("fold3d-k2", 2, (3, 4, 3), 2),
+    _fold3d_case("fold3d-strided-padded-dilated", 1, (5, 4, 6), (2, 2, 3), d=(2, 1, 1),
+                 p=(1, 0, 1), s=(1, 2, 2)),
+    _fold3d_case("fold3d-unbatched", 2, (3, 3, 3), 2, p=1, s=2, batch=0),
+]
