@@ -3,6 +3,8 @@
 
 1-D pooling is 2-D pooling on an image of height 1. Average pooling over non-overlapping windows
 is a reshape and a mean; otherwise windows come from unfold and the divisor from torch's rule.
+3-D pooling works on the windows of the volumetric unfold3d: a max (with the winner's flat D*H*W
+index) or a sum over each window.
 Adaptive pooling uses torch's windows [floor(i*n/m), ceil((i+1)*n/m)).
 """
 
@@ -13,16 +15,18 @@ import math
 import autograd
 from autograd import Tensor
 from autograd.ops import pooling as pool_ops
-from autograd.ops.conv import unfold
+from autograd.ops.conv import unfold, unfold3d
 from autograd.ops.shape import pad
 
 from .conv import expand_param
 
-__all__ = ["max_pool1d", "max_pool2d", "max_pool1d_with_indices", "max_pool2d_with_indices",
-           "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
-           "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool1d_with_indices",
-           "adaptive_max_pool2d_with_indices", "max_unpool1d", "max_unpool2d", "lp_pool1d",
-           "lp_pool2d"]
+__all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
+           "max_pool2d_with_indices", "max_pool3d_with_indices", "avg_pool1d", "avg_pool2d",
+           "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
+           "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d",
+           "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
+           "adaptive_max_pool3d_with_indices", "max_unpool1d", "max_unpool2d", "max_unpool3d",
+           "lp_pool1d", "lp_pool2d", "lp_pool3d"]
 
 
 max_pool1d_with_indices = pool_ops.max_pool1d_with_indices
@@ -42,6 +46,78 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
     """2-D max pooling over (N, C, H, W) or (C, H, W); indices are flat positions in H*W
     (torch.nn.functional.max_pool2d)."""
     out, indices = pool_ops.max_pool2d_with_indices(input, kernel_size, stride, padding, dilation,
+                                           ceil_mode)
+    return (out, indices) if return_indices else out
+
+
+def _pool3d_geometry(op: str, input: Tensor, kernel_size, stride, padding, dilation,
+                     ceil_mode: bool) -> tuple:
+    """Checked (kernel, stride, padding, dilation, output size) of a 3-D pooling call."""
+    _check_pool_input(op, input, 3)
+    kernel = expand_param(kernel_size, "kernel_size", op, 3)
+    stride = kernel if stride is None or stride == () or stride == [] else \
+        expand_param(stride, "stride", op, 3)
+    padding = expand_param(padding, "padding", op, 3)
+    dilation = expand_param(dilation, "dilation", op, 3)
+    if min(kernel) <= 0 or min(stride) <= 0 or min(dilation) <= 0:
+        raise RuntimeError(f"{op}: kernel_size, stride and dilation must be greater than zero, "
+                           f"got kernel_size={kernel}, stride={stride}, dilation={dilation}")
+    for k, p, d in zip(kernel, padding, dilation):
+        if p < 0 or p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError(f"{op}: pad should be at most half of effective kernel size, but "
+                               f"got pad={p}, kernel_size={k} and dilation={d}")
+    spatial = tuple(input.shape[-3:])
+    out = tuple(pool_ops.pool_output_size(n, k, s, p, d, ceil_mode)
+                for n, k, s, p, d in zip(spatial, kernel, stride, padding, dilation))
+    if min(out) < 1 or min(spatial) < 1:
+        raise RuntimeError(f"{op}: given input size {tuple(input.shape)}, the calculated output "
+                           f"size {out} is too small (kernel_size={kernel}, stride={stride}, "
+                           f"padding={padding}, dilation={dilation})")
+    return kernel, stride, padding, dilation, out
+
+
+def _windows3d(x: Tensor, kernel, stride, padding, dilation, out, fill: float) -> Tensor:
+    """(P, 1, D, H, W) -> (P, kd*kh*kw, L) windows; padding (and the extra room ceil_mode
+    windows need past it) is filled with ``fill``."""
+    spatial = tuple(x.shape[-3:])
+    extra = [max((o - 1) * s + d * (k - 1) + 1 - (n + 2 * p), 0) for o, s, d, k, n, p in
+             zip(out, stride, dilation, kernel, spatial, padding)]
+    if any(padding) or any(extra):
+        flat = []
+        for p, e in zip(reversed(padding), reversed(extra)):
+            flat += [p, p + e]
+        x = pad(x, flat, value=fill)
+    return unfold3d(x, kernel, dilation, 0, stride)
+
+
+def max_pool3d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode: bool = False) -> tuple[Tensor, Tensor]:
+    """3-D max pooling over (N, C, D, H, W) or (C, D, H, W), returning values and flat D*H*W
+    indices (torch.nn.functional.max_pool3d_with_indices)."""
+    kernel, stride, padding, dilation, out = _pool3d_geometry(
+        "max_pool3d", input, kernel_size, stride, padding, dilation, ceil_mode)
+    lead, spatial = tuple(input.shape[:-3]), tuple(input.shape[-3:])
+    x = input.reshape((-1, 1) + spatial)
+    values, winner = _windows3d(x, kernel, stride, padding, dilation, out, -math.inf).max(1)
+    # winner is a kernel offset per block: turn (block, offset) into an input position
+    block = autograd.arange(math.prod(out))
+    (_, oh, ow), (_, kh, kw), (_, h, w) = out, kernel, spatial
+    pos = []
+    for b, o, s, p, d in ((block // (oh * ow), winner // (kh * kw), stride[0], padding[0],
+                           dilation[0]),
+                          ((block // ow) % oh, (winner // kw) % kh, stride[1], padding[1],
+                           dilation[1]),
+                          (block % ow, winner % kw, stride[2], padding[2], dilation[2])):
+        pos.append(b * s - p + o * d)
+    indices = (pos[0] * h + pos[1]) * w + pos[2]
+    return values.reshape(lead + out), indices.reshape(lead + out)
+
+
+def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
+               ceil_mode: bool = False, return_indices: bool = False):
+    """3-D max pooling over (N, C, D, H, W) or (C, D, H, W); indices are flat positions in D*H*W
+    (torch.nn.functional.max_pool3d)."""
+    out, indices = max_pool3d_with_indices(input, kernel_size, stride, padding, dilation,
                                            ceil_mode)
     return (out, indices) if return_indices else out
 
@@ -70,8 +146,34 @@ def _window_counts(size: int, kernel: int, stride: int, pad: int, out: int,
     return counts
 
 
+def _avg_pool3d(op, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                divisor_override):
+    kernel, stride, padding, _, out = _pool3d_geometry(op, input, kernel_size, stride, padding, 1,
+                                                       ceil_mode)
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError(f"{op}: divisor must be not zero")
+    lead, spatial = tuple(input.shape[:-3]), tuple(input.shape[-3:])
+    x = input.reshape((-1, 1) + spatial)
+    sums = _windows3d(x, kernel, stride, padding, (1, 1, 1), out, 0.0).sum(1)
+    if divisor_override is not None:
+        pooled = sums / divisor_override
+    else:
+        counts = [_window_counts(n, k, s, p, o, count_include_pad)
+                  for n, k, s, p, o in zip(spatial, kernel, stride, padding, out)]
+        if all(len(set(c)) == 1 for c in counts):
+            pooled = sums / math.prod(c[0] for c in counts)
+        else:
+            divisor = autograd.tensor([a * b * c for a in counts[0] for b in counts[1]
+                                       for c in counts[2]], dtype=input.dtype)
+            pooled = sums / divisor
+    return pooled.reshape(lead + out)
+
+
 def _avg_pool(op, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
               divisor_override, dims):
+    if dims == 3:
+        return _avg_pool3d(op, input, kernel_size, stride, padding, ceil_mode,
+                           count_include_pad, divisor_override)
     _check_pool_input(op, input, dims)
     kernel = expand_param(kernel_size, "kernel_size", op, dims)
     stride = kernel if stride is None or stride == () or stride == [] else \
@@ -142,6 +244,13 @@ def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
                      count_include_pad, divisor_override, 2)
 
 
+def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """3-D average pooling with torch's divisor rules (torch.nn.functional.avg_pool3d)."""
+    return _avg_pool("avg_pool3d", input, kernel_size, stride, padding, ceil_mode,
+                     count_include_pad, divisor_override, 3)
+
+
 # ---------------------------------------------------------------- adaptive pooling
 def _adaptive_sizes(op: str, input: Tensor, output_size, dims: int) -> tuple:
     if isinstance(output_size, (tuple, list)):
@@ -192,8 +301,13 @@ def _adaptive_avg(op: str, input: Tensor, output_size, dims: int) -> Tensor:
     x = input
     # one averaging matrix per spatial dim: x @ P_w^T, then P_h @ (...)
     x = x @ _averaging_matrix(spatial[-1], sizes[-1], input.dtype).t()
-    if dims == 2:
-        x = _averaging_matrix(spatial[0], sizes[0], input.dtype) @ x
+    if dims >= 2:  # (..., H, W') -> (..., h, W')
+        x = _averaging_matrix(spatial[-2], sizes[-2], input.dtype) @ x
+    if dims == 3:  # depth: (..., D, h*w) -> (..., d, h*w)
+        lead = tuple(input.shape[:-3])
+        x = _averaging_matrix(spatial[0], sizes[0], input.dtype) @ \
+            x.reshape(lead + (spatial[0], sizes[1] * sizes[2]))
+        x = x.reshape(lead + sizes)
     return x
 
 
@@ -241,6 +355,47 @@ def _adaptive_max(op: str, input: Tensor, output_size, dims: int) -> tuple[Tenso
         col_of = autograd.tensor(cols)[grid_index % width]
         indices = row_of * spatial[1] + col_of
     return values.reshape(lead + sizes[-dims:]), indices.reshape(lead + sizes[-dims:])
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
+    """Average over torch's adaptive windows to ``output_size`` (D, H, W; None keeps a
+    dimension) (torch.nn.functional.adaptive_avg_pool3d)."""
+    return _adaptive_avg("adaptive_avg_pool3d", input, output_size, 3)
+
+
+def _adaptive_max3d(op: str, input: Tensor, output_size) -> tuple[Tensor, Tensor]:
+    _check_pool_input(op, input, 3)
+    sizes = _adaptive_sizes(op, input, output_size, 3)
+    lead, spatial = tuple(input.shape[:-3]), tuple(input.shape[-3:])
+    if 0 in sizes:
+        empty = _empty_like_output(input, lead + sizes)
+        return empty, empty.detach().long()
+    x = input.reshape((-1,) + spatial)
+    if all(n % s == 0 for n, s in zip(spatial, sizes)):
+        kernel = tuple(n // s for n, s in zip(spatial, sizes))
+        values, indices = max_pool3d_with_indices(x, kernel)
+    else:
+        picks = [_gather_windows(n, s) for n, s in zip(spatial, sizes)]
+        (depths, kd), (rows, kh), (cols, kw) = picks
+        d_at, r_at, c_at = (autograd.tensor(p) for p, _ in picks)
+        grid = x[:, d_at][:, :, r_at][:, :, :, c_at]
+        values, grid_index = max_pool3d_with_indices(grid, (kd, kh, kw))
+        height, width = len(rows), len(cols)
+        indices = (d_at[grid_index // (height * width)] * spatial[1]
+                   + r_at[(grid_index // width) % height]) * spatial[2] + c_at[grid_index % width]
+    return values.reshape(lead + sizes), indices.reshape(lead + sizes)
+
+
+def adaptive_max_pool3d_with_indices(input: Tensor, output_size) -> tuple[Tensor, Tensor]:
+    """Adaptive 3-D max pooling with flat D*H*W indices
+    (torch.nn.functional.adaptive_max_pool3d_with_indices)."""
+    return _adaptive_max3d("adaptive_max_pool3d", input, output_size)
+
+
+def adaptive_max_pool3d(input: Tensor, output_size, return_indices: bool = False):
+    """Max over torch's adaptive windows (torch.nn.functional.adaptive_max_pool3d)."""
+    out = _adaptive_max3d("adaptive_max_pool3d", input, output_size)
+    return out if return_indices else out[0]
 
 
 def adaptive_max_pool1d_with_indices(input: Tensor, output_size) -> tuple[Tensor, Tensor]:
@@ -322,6 +477,14 @@ def max_unpool2d(input: Tensor, indices: Tensor, kernel_size, stride=None, paddi
                        2)
 
 
+def max_unpool3d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0,
+                 output_size=None) -> Tensor:
+    """Place values back at their max_pool3d indices, zeros elsewhere
+    (torch.nn.functional.max_unpool3d)."""
+    return _max_unpool("max_unpool3d", input, indices, kernel_size, stride, padding, output_size,
+                       3)
+
+
 def _lp_pool(op, input, norm_type, kernel_size, stride, ceil_mode, dims):
     kernel = expand_param(kernel_size, "kernel_size", op, dims)
     pooled = _avg_pool(op, input.pow(norm_type), kernel, stride, 0, ceil_mode, True, None, dims)
@@ -338,3 +501,9 @@ def lp_pool2d(input: Tensor, norm_type: float, kernel_size, stride=None,
               ceil_mode: bool = False) -> Tensor:
     """Power-average pooling (sum x^p)^(1/p) over 2-D windows (torch.nn.functional.lp_pool2d)."""
     return _lp_pool("lp_pool2d", input, norm_type, kernel_size, stride, ceil_mode, 2)
+
+
+def lp_pool3d(input: Tensor, norm_type: float, kernel_size, stride=None,
+              ceil_mode: bool = False) -> Tensor:
+    """Power-average pooling (sum x^p)^(1/p) over 3-D windows (torch.nn.functional.lp_pool3d)."""
+    return _lp_pool("lp_pool3d", input, norm_type, kernel_size, stride, ceil_mode, 3)
