@@ -78,3 +78,22 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "solve", "matmul", "tensordot",
            "vecdot"]
+
+from .ops.decomp import (  # noqa: E402  (the decompositions, autograd/ops/decomp.py)
+    cholesky,
+    eigh,
+    eigvalsh,
+    lstsq,
+    matrix_power,
+    matrix_rank,
+    multi_dot,
+    pinv,
+    svdvals,
+)
+from .ops.decomp import cross_linalg as cross  # noqa: E402
+from .ops.decomp import qr_linalg as qr  # noqa: E402
+from .ops.decomp import slogdet_linalg as slogdet  # noqa: E402
+from .ops.decomp import svd_linalg as svd  # noqa: E402
+
+__all__ += ["cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv", "slogdet",
+            "matrix_rank", "lstsq", "cross", "multi_dot", "matrix_power"]

@@ -1,0 +1,682 @@
+"""Matrix decompositions and the reductions that need a sort: cholesky, qr, eigh, svd, pinv,
+slogdet (each forward is numpy.linalg), plus cross, multi_dot, matrix_power, lstsq, quantile,
+logcumsumexp and mode composed from them and from existing ops.
+
+Decompositions with several outputs cannot hand their outputs to backward as graph tensors (only
+a single saved output is linked), so under create_graph their backward re-applies the op to the
+saved input: the outputs it then works with are in the graph and the gradient is differentiable
+again. Eigenvector / singular-vector gradients assume distinct eigenvalues / singular values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+
+import numpy as np
+
+from .. import dtypes
+from ..grad_mode import is_grad_enabled
+from ..tensor import Tensor
+from ._base import Op, const, norm_dim
+from .elementwise import where
+from .index import gather, sort
+from .linalg import inverse, matmul
+from .reduce import TakeAlongDim
+from .shape import cat, diag_embed, flip, movedim, reshape, stack, transpose, tril, unsqueeze
+
+# ---------------------------------------------------------------- helpers
+
+
+def _result_type(name: str, fields: str):
+    cls = namedtuple(name, fields)
+    cls.__module__ = "autograd.return_types"
+    cls.__doc__ = f"Result of {name}(): a tuple with named fields (torch.return_types)."
+    return cls
+
+
+linalg_qr = _result_type("linalg_qr", "Q R")
+linalg_eigh = _result_type("linalg_eigh", "eigenvalues eigenvectors")
+linalg_svd = _result_type("linalg_svd", "U S Vh")
+linalg_slogdet = _result_type("linalg_slogdet", "sign logabsdet")
+linalg_lstsq = _result_type("linalg_lstsq", "solution residuals rank singular_values")
+svd_result = _result_type("svd", "U S V")
+qr_result = _result_type("qr", "Q R")
+slogdet_result = _result_type("slogdet", "sign logabsdet")
+mode_result = _result_type("mode", "values indices")
+
+
+def _mT(x: Tensor) -> Tensor:
+    return transpose(x, -1, -2)
+
+
+def _check(op: str, x) -> None:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}: argument 'input' must be Tensor, not {type(x).__name__}")
+
+
+def _matrix(op: str, a: Tensor, square: bool = False) -> None:
+    _check(op, a)
+    if a.ndim < 2:
+        raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions, got shape "
+                           f"{tuple(a.shape)}")
+    if square and a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{op}: A must be batches of square matrices, but they are "
+                           f"{a.shape[-2]} by {a.shape[-1]} matrices (shape {tuple(a.shape)})")
+    if a.dtype.kind != "f":
+        raise RuntimeError(f"{op}: Expected a floating point tensor as input. Got {a.dtype}")
+
+
+def _off_diagonal_reciprocal(e: Tensor) -> Tensor:
+    """1 / e off the diagonal of the last two dims, 0 on it."""
+    n = e.shape[-1]
+    eye = const(np.eye(n, dtype=bool))
+    return where(eye, 0.0, 1.0 / where(eye, 1.0, e))
+
+
+def _eye(n: int, dtype) -> Tensor:
+    return const(np.eye(n, dtype=dtype))
+
+
+def _live_outputs(ctx, op, a, *args):
+    """The forward outputs for backward: the saved arrays as constants, or under create_graph the
+    op re-applied to its input so that the outputs (and the gradient) stay in the graph."""
+    saved = ctx.saved_tensors
+    if is_grad_enabled() and a.requires_grad:
+        return saved[0], op.apply(saved[0], *args)
+    return saved[0], tuple(saved[1:])
+
+
+# ---------------------------------------------------------------- cholesky
+class Cholesky(Op):
+    """Lower Cholesky factor L of a symmetric positive-definite A (lower triangle read);
+    gA = L^-T Phi(L^T gL) L^-1 with Phi the lower triangle, diagonal halved, symmetrised."""
+
+    @staticmethod
+    def forward(ctx, a):
+        try:
+            out = np.linalg.cholesky(a._data)
+        except np.linalg.LinAlgError:
+            raise RuntimeError(
+                f"linalg.cholesky: The factorization could not be completed because the input "
+                f"(shape {tuple(a.shape)}) is not positive-definite.") from None
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (L,) = ctx.saved_tensors
+        p = tril(matmul(_mT(L), grad))
+        p = 0.5 * (p + _mT(tril(p, -1)))
+        l_inv = inverse(L)
+        return matmul(matmul(_mT(l_inv), p), l_inv)
+
+
+def cholesky(A: Tensor, *, upper: bool = False, out=None) -> Tensor:
+    """Cholesky factor of a (batch of) symmetric positive-definite matrices, lower or upper
+    (torch.linalg.cholesky)."""
+    _matrix("linalg.cholesky", A, square=True)
+    L = Cholesky.apply(A)
+    return _mT(L) if upper else L
+
+
+def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:
+    """Solve A X = B given the Cholesky factor of A (torch.cholesky_solve)."""
+    _matrix("cholesky_solve", L, square=True)
+    _check("cholesky_solve", B)
+    from .linalg import solve
+    A = matmul(_mT(L), L) if upper else matmul(L, _mT(L))
+    return solve(A, B)
+
+
+# ---------------------------------------------------------------- qr
+class Qr(Op):
+    """A = Q R by Householder reflections (numpy.linalg.qr); the gradient is for the reduced
+    factorisation (or the complete one of a matrix with no more rows than columns)."""
+
+    @staticmethod
+    def forward(ctx, a, mode):
+        ctx.mode = mode
+        q, r = np.linalg.qr(a._data, mode="reduced" if mode == "r" else mode)
+        ctx.save_for_backward(a, q, r)
+        return (np.zeros((0,), a._data.dtype) if mode == "r" else q), r
+
+    @staticmethod
+    def backward(ctx, gq, gr):
+        m, n = ctx.saved_tensors[0].shape[-2:]
+        if ctx.mode == "r":
+            raise RuntimeError("linalg.qr: The derivative of linalg.qr depends on Q, which is "
+                               "not computed when mode='r'. Please use linalg.qr(A, mode='reduced')"
+                               " if you are going to differentiate through linalg.qr.")
+        if ctx.mode == "complete" and m > n:
+            raise RuntimeError("linalg.qr: The QR decomposition is not differentiable when "
+                               "mode='complete' and nrows > ncols.")
+        a, (q, r) = _live_outputs(ctx, Qr, ctx.saved_tensors[0], ctx.mode)
+        if m >= n:
+            return _qr_square_grad(q, r, gq, gr), None
+        # wide A = [X | Y] with X = Q U square: X's gradient is the square case with Y's share
+        # of gQ folded in, Y's is Q gV
+        u, gu, gv = r[..., :, :m], gr[..., :, :m], gr[..., :, m:]
+        y = a[..., :, m:]
+        gx = _qr_square_grad(q, u, gq + matmul(y, _mT(gv)), gu)
+        return cat([gx, matmul(q, gv)], -1), None
+
+
+def _qr_square_grad(q: Tensor, r: Tensor, gq: Tensor, gr: Tensor) -> Tensor:
+    qgq = matmul(_mT(q), gq)
+    rgr = matmul(r, _mT(gr))
+    low = tril(qgq - _mT(qgq) + rgr - _mT(rgr))
+    r_inv_t = _mT(inverse(r))
+    return matmul(q, gr + matmul(low, r_inv_t)) + matmul(gq - matmul(q, qgq), r_inv_t)
+
+
+def qr(A: Tensor, mode: str = "reduced") -> tuple:
+    """(Q, R) with Q orthonormal columns and R upper triangular; mode 'reduced', 'complete' or
+    'r' (torch.linalg.qr)."""
+    _matrix("linalg.qr", A)
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
+                           f"'reduced' (default), 'r', or 'complete'")
+    return linalg_qr(*Qr.apply(A, mode))
+
+
+def qr_legacy(input: Tensor, some: bool = True) -> tuple:
+    """(Q, R), reduced when ``some`` (torch.qr)."""
+    return qr_result(*qr_linalg(input, "reduced" if some else "complete"))
+
+
+# ---------------------------------------------------------------- eigh
+class Eigh(Op):
+    """Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix;
+    gA = V (diag(gw) + (V^T gV) / (w_j - w_i)) V^T."""
+
+    @staticmethod
+    def forward(ctx, a, uplo):
+        ctx.uplo = uplo
+        w, v = np.linalg.eigh(a._data, UPLO=uplo)
+        ctx.save_for_backward(a, w, v)
+        return w, v
+
+    @staticmethod
+    def backward(ctx, gw, gv):
+        _, (w, v) = _live_outputs(ctx, Eigh, ctx.saved_tensors[0], ctx.uplo)
+        f = _off_diagonal_reciprocal(unsqueeze(w, -2) - unsqueeze(w, -1))
+        inner = diag_embed(gw) + matmul(_mT(v), gv) * f
+        return matmul(matmul(v, inner), _mT(v)), None
+
+
+def _uplo(op: str, UPLO: str) -> str:
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"{op}: Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    return UPLO
+
+
+def eigh(A: Tensor, UPLO: str = "L") -> tuple:
+    """(eigenvalues, eigenvectors) of a (batch of) symmetric matrices, reading the lower or upper
+    triangle (torch.linalg.eigh)."""
+    _matrix("linalg.eigh", A, square=True)
+    return linalg_eigh(*Eigh.apply(A, _uplo("linalg.eigh", UPLO)))
+
+
+def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
+    """Eigenvalues (ascending) of a (batch of) symmetric matrices (torch.linalg.eigvalsh)."""
+    _matrix("linalg.eigvalsh", A, square=True)
+    return Eigh.apply(A, _uplo("linalg.eigvalsh", UPLO))[0]
+
+
+# ---------------------------------------------------------------- svd
+class Svd(Op):
+    """A = U diag(S) Vh; the gradient (Townsend's formula) is that of the reduced factorisation,
+    extra columns of a full U / Vh get none."""
+
+    @staticmethod
+    def forward(ctx, a, full_matrices):
+        ctx.full = full_matrices
+        u, s, vh = np.linalg.svd(a._data, full_matrices=full_matrices)
+        ctx.save_for_backward(a, u, s, vh)
+        return u, s, vh
+
+    @staticmethod
+    def backward(ctx, gu, gs, gvh):
+        a = ctx.saved_tensors[0]
+        m, n = a.shape[-2:]
+        k = min(m, n)
+        if ctx.full:
+            gu, gvh = gu[..., :, :k], gvh[..., :k, :]
+        if is_grad_enabled() and a.requires_grad:
+            u, s, vh = Svd.apply(a, False)
+        else:
+            _, u, s, vh = ctx.saved_tensors
+            u, vh = u[..., :, :k], vh[..., :k, :]
+        v, gv = _mT(vh), _mT(gvh)
+        s2 = s * s
+        f = _off_diagonal_reciprocal(unsqueeze(s2, -2) - unsqueeze(s2, -1))
+        j = f * (matmul(_mT(u), gu) - matmul(_mT(gu), u))
+        kk = f * (matmul(_mT(v), gv) - matmul(_mT(gv), v))
+        sd = diag_embed(s)
+        inner = matmul(j, sd) + matmul(sd, kk) + diag_embed(gs)
+        ga = matmul(matmul(u, inner), vh)
+        s_inv = diag_embed(1.0 / s)
+        if m > k:
+            proj = _eye(m, a.dtype) - matmul(u, _mT(u))
+            ga = ga + matmul(matmul(matmul(proj, gu), s_inv), vh)
+        if n > k:
+            proj = _eye(n, a.dtype) - matmul(v, vh)
+            ga = ga + matmul(matmul(matmul(u, s_inv), _mT(gv)), proj)
+        return ga, None
+
+
+def svd(A: Tensor, full_matrices: bool = True, *, driver=None) -> tuple:
+    """(U, S, Vh) with A = U diag(S) Vh, singular values descending (torch.linalg.svd)."""
+    _matrix("linalg.svd", A)
+    return linalg_svd(*Svd.apply(A, full_matrices))
+
+
+def svdvals(A: Tensor, *, driver=None) -> Tensor:
+    """Singular values, descending (torch.linalg.svdvals)."""
+    _matrix("linalg.svdvals", A)
+    return Svd.apply(A, False)[1]
+
+
+def svd_legacy(input: Tensor, some: bool = True, compute_uv: bool = True) -> tuple:
+    """(U, S, V) with input = U diag(S) V^T, reduced when ``some`` (torch.svd)."""
+    _matrix("svd", input)
+    u, s, vh = Svd.apply(input, not some)
+    if not compute_uv:
+        m, n = input.shape[-2:]
+        bs = tuple(input.shape[:-2])
+        return svd_result(const(np.zeros(bs + (m, m if not some else min(m, n)), input.dtype)), s,
+                          const(np.zeros(bs + (n, n if not some else min(m, n)), input.dtype)))
+    return svd_result(u, s, _mT(vh))
+
+
+# ---------------------------------------------------------------- pinv
+def _tolerances(op: str, s: np.ndarray, shape, atol, rtol, rcond=None):
+    """The cutoff below which singular values count as zero, torch's rule."""
+    if rcond is not None:
+        rtol = rcond
+    if isinstance(atol, Tensor):
+        atol = atol._data
+    if isinstance(rtol, Tensor):
+        rtol = rtol._data
+    if rtol is None:
+        rtol = 0.0 if atol is not None and np.any(np.asarray(atol) > 0) else \
+            max(shape[-2:]) * np.finfo(s.dtype).eps
+    atol = 0.0 if atol is None else atol
+    smax = s.max(axis=-1, initial=0.0)
+    return np.maximum(np.asarray(atol), np.asarray(rtol) * smax)
+
+
+class Pinv(Op):
+    """Moore-Penrose pseudo-inverse through the SVD; the gradient (Golub and Pereyra) holds where
+    the rank is locally constant."""
+
+    @staticmethod
+    def forward(ctx, a, atol, rtol, hermitian):
+        ad = a._data
+        u, s, vh = np.linalg.svd(ad, full_matrices=False)
+        cut = _tolerances("linalg.pinv", s, ad.shape, atol, rtol)
+        keep = s > np.asarray(cut)[..., None]
+        s_inv = np.where(keep, 1.0 / np.where(keep, s, 1.0), 0.0).astype(ad.dtype)
+        out = np.matmul(vh.swapaxes(-1, -2) * s_inv[..., None, :], u.swapaxes(-1, -2))
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, p = ctx.saved_tensors
+        m, n = a.shape[-2:]
+        pt = _mT(p)
+        gt = _mT(grad)
+        ga = -matmul(matmul(pt, grad), pt)
+        ga = ga + matmul(matmul(_eye(m, a.dtype) - matmul(a, p), gt), matmul(p, pt))
+        ga = ga + matmul(matmul(pt, p), matmul(gt, _eye(n, a.dtype) - matmul(p, a)))
+        return ga, None, None, None
+
+
+def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False) -> Tensor:
+    """Moore-Penrose pseudo-inverse; singular values below max(atol, rtol * max(S)) count as
+    zero (torch.linalg.pinv)."""
+    _matrix("linalg.pinv", A)
+    return Pinv.apply(A, atol, rtol, hermitian)
+
+
+def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
+    """Pseudo-inverse with relative cutoff ``rcond`` (torch.pinverse)."""
+    return pinv(input, rtol=rcond)
+
+
+def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, tol=None) -> Tensor:
+    """Number of singular values above max(atol, rtol * max(S)), an int64 tensor
+    (torch.linalg.matrix_rank); not differentiable."""
+    _matrix("linalg.matrix_rank", A)
+    if tol is not None:
+        atol = tol
+    ad = A._data
+    s = np.abs(np.linalg.eigvalsh(ad)) if hermitian else np.linalg.svd(ad, compute_uv=False)
+    cut = _tolerances("linalg.matrix_rank", s, ad.shape, atol, rtol)
+    return const(np.sum(s > np.asarray(cut)[..., None], axis=-1).astype(np.int64))
+
+
+# ---------------------------------------------------------------- slogdet / logdet
+class SlogAbsDet(Op):
+    """log |det A|, computed by LU (numpy.linalg.slogdet); its gradient is A^-T."""
+
+    @staticmethod
+    def forward(ctx, a):
+        _, logabs = np.linalg.slogdet(a._data)
+        ctx.save_for_backward(a)
+        return np.asarray(logabs, a._data.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return unsqueeze(unsqueeze(grad, -1), -1) * _mT(inverse(a))
+
+
+def slogdet(A: Tensor) -> tuple:
+    """(sign, log|det|) of a (batch of) square matrices (torch.linalg.slogdet)."""
+    _matrix("linalg.slogdet", A, square=True)
+    sign, _ = np.linalg.slogdet(A._data)
+    return linalg_slogdet(const(np.asarray(sign, A._data.dtype)), SlogAbsDet.apply(A))
+
+
+def slogdet_legacy(input: Tensor) -> tuple:
+    """(sign, log|det|) (torch.slogdet)."""
+    return slogdet_result(*slogdet_linalg(input))
+
+
+def logdet(input: Tensor) -> Tensor:
+    """log det A: NaN where det < 0, -inf where det = 0 (torch.logdet)."""
+    sign, logabs = slogdet_linalg(input)
+    return where(const(sign._data < 0), math.nan, logabs)
+
+
+# ---------------------------------------------------------------- lstsq
+def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None) -> tuple:
+    """Least-squares solution of A X = B through the pseudo-inverse, with torch's (residuals,
+    rank, singular_values) per driver (torch.linalg.lstsq); the solution is differentiable."""
+    _matrix("linalg.lstsq", A)
+    _check("linalg.lstsq", B)
+    driver = driver or "gelsy"
+    if driver not in ("gels", "gelsy", "gelsd", "gelss"):
+        raise RuntimeError(f"torch.linalg.lstsq: parameter `driver` should be one of (gels, "
+                           f"gelsy, gelsd, gelss), got {driver}")
+    if A.dtype != B.dtype:
+        raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same "
+                           f"dtype, but got input's dtype {A.dtype} and other's dtype {B.dtype}")
+    m, n = A.shape[-2:]
+    vector = B.ndim == A.ndim - 1
+    if (B.shape[-1] if vector else B.shape[-2]) != m:
+        raise RuntimeError(f"torch.linalg.lstsq: input.size(-2) should match other.size(-2) "
+                           f"(shapes {tuple(A.shape)} and {tuple(B.shape)})")
+    ad = A._data
+    s = np.linalg.svd(ad, compute_uv=False)
+    if rcond is None:
+        rcond = max(m, n) * np.finfo(ad.dtype).eps
+    rank_arr = np.sum(s > rcond * s.max(axis=-1, initial=0.0)[..., None], axis=-1)
+    x = matmul(pinv(A, rtol=rcond), unsqueeze(B, -1) if vector else B)
+    x = x[..., 0] if vector else x
+    empty = const(np.zeros((0,), ad.dtype))
+    residuals = empty
+    if driver != "gelsy" and m > n and np.all(rank_arr == n):
+        r = matmul(A, unsqueeze(x, -1) if vector else x) - (unsqueeze(B, -1) if vector else B)
+        residuals = (r * r).sum(-2)
+        if vector:
+            residuals = residuals[..., 0]
+    rank = const(np.zeros((0,), np.int64)) if driver == "gels" else \
+        const(np.asarray(rank_arr, np.int64))
+    sv = const(s) if driver in ("gelsd", "gelss") else empty
+    return linalg_lstsq(x, residuals, rank, sv)
+
+
+# ---------------------------------------------------------------- products
+def cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:
+    """Cross product of 3-vectors along ``dim``, broadcasting the rest (torch.linalg.cross)."""
+    _check("linalg.cross", input)
+    _check("linalg.cross", other)
+    if input.ndim != other.ndim:
+        raise RuntimeError(f"linalg.cross: inputs dimensions {input.ndim} and {other.ndim} do "
+                           f"not match (shapes {tuple(input.shape)} and {tuple(other.shape)})")
+    d = norm_dim(dim, input.ndim, "linalg.cross")
+    if input.shape[d] != 3 or other.shape[d] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{input.shape[d]} and {other.shape[d]}")
+    a = [input.select(d, i) for i in range(3)]
+    b = [other.select(d, i) for i in range(3)]
+    return stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2],
+                  a[0] * b[1] - a[1] * b[0]], d)
+
+
+def cross_legacy(input: Tensor, other: Tensor, dim=None) -> Tensor:
+    """Cross product along ``dim``, by default the first dim of size 3 (torch.cross)."""
+    if dim is None:
+        sizes = np.broadcast_shapes(tuple(input.shape), tuple(other.shape))
+        dim = next((i for i, s in enumerate(sizes) if s == 3), None)
+        if dim is None:
+            raise RuntimeError(f"cross: no dimension of size 3 in input (shapes "
+                               f"{tuple(input.shape)} and {tuple(other.shape)})")
+    return cross_linalg(input, other, dim)
+
+
+def multi_dot(tensors) -> Tensor:
+    """Product of a chain of matrices; the first and last may be vectors (torch.linalg.multi_dot).
+    """
+    tensors = list(tensors)
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    for i, t in enumerate(tensors):
+        _check("multi_dot", t)
+        want = (1, 2) if i in (0, len(tensors) - 1) else (2,)
+        if t.ndim not in want:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be {'1D or ' if 1 in want else ''}"
+                               f"2D but got {t.ndim}D (shape {tuple(t.shape)})")
+    first_vec, last_vec = tensors[0].ndim == 1, tensors[-1].ndim == 1
+    if first_vec:
+        tensors[0] = unsqueeze(tensors[0], 0)
+    if last_vec:
+        tensors[-1] = unsqueeze(tensors[-1], -1)
+    out = tensors[0]
+    for t in tensors[1:]:
+        out = matmul(out, t)
+    if first_vec:
+        out = out[0]
+    if last_vec:
+        out = out[..., 0]
+    return out
+
+
+def chain_matmul(*matrices) -> Tensor:
+    """Product of a chain of matrices (torch.chain_matmul)."""
+    return multi_dot(matrices)
+
+
+def matrix_power(A: Tensor, n: int) -> Tensor:
+    """A to the integer power n by repeated squaring; n < 0 inverts first, n = 0 gives the
+    identity (torch.linalg.matrix_power)."""
+    _check("linalg.matrix_power", A)
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, got "
+                           f"shape {tuple(A.shape)}")
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+        raise TypeError(f"linalg.matrix_power: n must be an int, got {type(n).__name__}")
+    if n == 0:
+        eye = np.broadcast_to(np.eye(A.shape[-1], dtype=A._data.dtype), A.shape)
+        return const(eye.copy()) + A * 0 if A.requires_grad else const(eye.copy())
+    base = inverse(A) if n < 0 else A
+    n = abs(int(n))
+    result = None
+    while n:
+        if n & 1:
+            result = base if result is None else matmul(result, base)
+        n >>= 1
+        if n:
+            base = matmul(base, base)
+    return result
+
+
+# ---------------------------------------------------------------- quantile
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(op: str, ignore_nan: bool, input: Tensor, q, dim, keepdim: bool,
+              interpolation: str) -> Tensor:
+    _check(op, input)
+    if input.dtype.kind != "f":
+        raise RuntimeError(f"{op}() input tensor must be either float or double dtype, got "
+                           f"{input.dtype}")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(f"{op}() interpolation must be one of linear, lower, higher, "
+                           f"midpoint or nearest. Got {interpolation}")
+    if isinstance(q, Tensor):
+        if q.dtype != input.dtype:
+            raise RuntimeError(f"{op}() q tensor must be same dtype as the input tensor, got "
+                               f"{q.dtype} and {input.dtype}")
+        if q.ndim > 1:
+            raise RuntimeError(f"{op}() q must be a scalar or 1D tensor, got shape "
+                               f"{tuple(q.shape)}")
+        qs, q_vec = q._data.astype(np.float64).reshape(-1), q.ndim == 1
+    else:
+        qs, q_vec = np.asarray([float(q)]), False
+    if np.any((qs < 0) | (qs > 1)):
+        raise RuntimeError(f"{op}() q values must be in the range [0, 1]")
+    if input.numel() == 0:
+        raise RuntimeError(f"{op}() input tensor must be non-empty")
+    if dim is None:
+        x, axis = reshape(input, (-1,)), 0
+        out_shape = ()
+    else:
+        axis = norm_dim(dim, input.ndim, op)
+        x = input if input.ndim else reshape(input, (1,))
+        out_shape = tuple(1 if i == axis else s for i, s in enumerate(input.shape)) \
+            if keepdim else tuple(s for i, s in enumerate(input.shape) if i != axis)
+    if keepdim and dim is None:
+        out_shape = (1,) * input.ndim
+    x = movedim(x, axis, -1) if x.ndim > 1 else x
+    values = sort(x, -1).values  # NaN sorts last
+    n = values.shape[-1]
+    nan = np.isnan(x._data)
+    count = n - nan.sum(-1, keepdims=True) if ignore_nan else np.full(nan.shape[:-1] + (1,), n)
+    # rank of each quantile in each row; rows with NaN take the last (NaN) entry
+    rank = qs * (count - 1)  # (..., nq)
+    if not ignore_nan:
+        rank = np.where(nan.any(-1, keepdims=True), n - 1, rank)
+    rank = np.where(count == 0, n - 1, rank)  # an all-NaN row: NaN
+    if interpolation == "lower":
+        rank = np.floor(rank)
+    elif interpolation == "higher":
+        rank = np.ceil(rank)
+    elif interpolation == "nearest":
+        rank = np.round(rank)
+    below = np.floor(rank).astype(np.int64)
+    above = np.ceil(rank).astype(np.int64)
+    lo = gather(values, -1, const(below))
+    if interpolation in ("lower", "higher", "nearest"):
+        result = lo
+    else:
+        hi = gather(values, -1, const(above))
+        if interpolation == "midpoint":
+            weight = np.where(below == above, 0.0, 0.5)
+        else:
+            weight = rank - below
+        result = lo + (hi - lo) * const(weight.astype(input._data.dtype))
+    # (..., nq) -> (nq, out_shape)
+    result = movedim(result, -1, 0) if result.ndim > 1 else result
+    return reshape(result, ((len(qs),) if q_vec else ()) + out_shape)
+
+
+def quantile(input: Tensor, q, dim=None, keepdim: bool = False, *,
+             interpolation: str = "linear", out=None) -> Tensor:
+    """The q-th quantiles along ``dim`` (all elements when None); NaN if a row holds NaN
+    (torch.quantile)."""
+    return _quantile("quantile", False, input, q, dim, keepdim, interpolation)
+
+
+def nanquantile(input: Tensor, q, dim=None, keepdim: bool = False, *,
+                interpolation: str = "linear", out=None) -> Tensor:
+    """The q-th quantiles of the non-NaN values along ``dim`` (torch.nanquantile)."""
+    return _quantile("nanquantile", True, input, q, dim, keepdim, interpolation)
+
+
+# ---------------------------------------------------------------- logcumsumexp
+class LogCumSumExp(Op):
+    """log(cumsum(exp(x))) by np.logaddexp.accumulate (no overflow, no underflow to -inf); the
+    gradient splits the incoming gradient by sign and uses reversed logcumsumexp sums."""
+
+    @staticmethod
+    def forward(ctx, x, axis):
+        ctx.axis = axis
+        with np.errstate(invalid="ignore"):
+            out = np.logaddexp.accumulate(x._data, axis=axis)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        axis = ctx.axis
+        lowest = float(np.finfo(grad._data.dtype).min)
+        nonzero = const(grad._data != 0)
+        log_abs = where(nonzero, grad.abs(), 1.0).log()
+        pos = where(const(grad._data > 0), log_abs, lowest)
+        neg = where(const(grad._data < 0), log_abs, lowest)
+
+        def rev(t):
+            return flip(LogCumSumExp.apply(flip(t, (axis,)), axis), (axis,))
+
+        with np.errstate(over="ignore"):
+            return (rev(pos - out) + x).exp() - (rev(neg - out) + x).exp(), None
+
+
+def logcumsumexp(input: Tensor, dim: int) -> Tensor:
+    """log(cumsum(exp(input))) along ``dim``, computed stably (torch.logcumsumexp)."""
+    _check("logcumsumexp", input)
+    if input.dtype.kind != "f":
+        input = input.to(dtypes.get_default_dtype())
+    if input.ndim == 0:
+        norm_dim(dim, 0, "logcumsumexp")
+        return LogCumSumExp.apply(reshape(input, (1,)), 0).reshape(())
+    return LogCumSumExp.apply(input, norm_dim(dim, input.ndim, "logcumsumexp"))
+
+
+# ---------------------------------------------------------------- mode
+def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
+    """(values, indices) of the most frequent value along ``dim`` (the smallest on ties, its last
+    position); the indices are not differentiable (torch.mode)."""
+    _check("mode", input)
+    if input.ndim == 0:
+        norm_dim(dim, 0, "mode")
+        return mode_result(input * 1 if input.requires_grad else input,
+                           const(np.zeros((), np.int64)))
+    axis = norm_dim(dim, input.ndim, "mode")
+    if input.shape[axis] == 0:
+        raise IndexError(f"mode(): Expected reduction dim {axis} to have non-zero size.")
+    data = np.moveaxis(input._data, axis, -1)
+    n = data.shape[-1]
+    order = np.argsort(data, axis=-1, kind="stable")
+    s = np.take_along_axis(data, order, -1)
+    # run lengths of equal sorted values: the mode is the first longest run (smallest value)
+    new_run = np.concatenate([np.ones(s.shape[:-1] + (1,), bool), s[..., 1:] != s[..., :-1]], -1)
+    run_id = np.cumsum(new_run, -1) - 1
+    flat_ids = run_id.reshape(-1, n)
+    counts = np.stack([np.bincount(r, minlength=n) for r in flat_ids]).reshape(s.shape)
+    best_run = np.argmax(counts, -1)[..., None]
+    # last sorted position of that run is its largest original index (stable sort)
+    last = np.where(run_id == best_run, np.arange(n), -1).max(-1, keepdims=True)
+    idx = np.take_along_axis(order, last, -1)
+    idx = np.moveaxis(idx, -1, axis).astype(np.int64)
+    values = TakeAlongDim.apply(input, idx, axis, keepdim)
+    return mode_result(values, const(idx if keepdim else np.squeeze(idx, axis)))
+
+
+__all__ = ["logdet", "slogdet", "svd", "qr", "pinverse", "cholesky_solve", "cross",
+           "chain_matmul", "matrix_power", "quantile", "nanquantile", "logcumsumexp", "mode"]
+
+# torch's top-level legacy spellings (the torch.linalg ones are exported by autograd.linalg)
+svd_linalg, qr_linalg, slogdet_linalg, cross_linalg = svd, qr, slogdet, cross
+svd, qr, slogdet, cross = svd_legacy, qr_legacy, slogdet_legacy, cross_legacy
+
+METHODS = {"logdet": logdet, "slogdet": slogdet_legacy, "svd": svd_legacy, "qr": qr_legacy,
+           "pinverse": pinverse, "cholesky_solve": cholesky_solve, "cross": cross_legacy,
+           "matrix_power": matrix_power, "quantile": quantile, "nanquantile": nanquantile,
+           "logcumsumexp": logcumsumexp, "mode": mode}

@@ -1,0 +1,102 @@
+"""Op cases for the decompositions (cholesky, qr, eigh, svd, pinv, slogdet), the products built on
+them (cross, multi_dot, matrix_power, lstsq) and quantile / logcumsumexp / mode.
+
+Eigenvectors and singular vectors are only defined up to sign, and LAPACK calls may pick other
+signs than torch's: those cases return sign-invariant quantities (squares, projections,
+reconstructions) so values and gradients can be compared.
+"""
+
+from tests.helpers.optable import OpCase
+
+
+def _spd(L, a):
+    """A symmetric positive-definite matrix from any square a."""
+    return L.matmul(a, a.transpose(-1, -2)) + a.shape[-1] * L.eye(a.shape[-1], dtype=a.dtype)
+
+
+def _sym(L, a):
+    return a + a.transpose(-1, -2)
+
+
+def _eigh(L, a):
+    w, v = L.linalg.eigh(_sym(L, a))
+    return w, v * v, L.matmul(v[..., :1], v[..., :1].transpose(-1, -2))
+
+
+def _svd(L, a):
+    u, s, vh = L.linalg.svd(a, full_matrices=False)
+    k = s.shape[-1]
+    outer = L.matmul(u[..., :, :1] * s[..., None, :1], vh[..., :1, :])
+    return s, u * u, vh * vh, outer, L.matmul(u[..., :, :k - 1], vh[..., :k - 1, :])
+
+
+def _svd_legacy(L, a):
+    u, s, v = L.svd(a)
+    return s, L.matmul(u * s[..., None, :], v.transpose(-1, -2)), u.abs()
+
+
+CASES = [
+    OpCase("linalg.cholesky", lambda L, a: L.linalg.cholesky(_spd(L, a)), [(3, 3)]),
+    OpCase("linalg.cholesky-upper-batched",
+           lambda L, a: L.linalg.cholesky(_spd(L, a), upper=True), [(2, 4, 4)]),
+    OpCase("cholesky_solve", lambda L, a, b: L.cholesky_solve(b, L.linalg.cholesky(_spd(L, a))),
+           [(3, 3), (3, 2)]),
+    OpCase("linalg.qr", lambda L, a: L.linalg.qr(a), [(4, 3)]),
+    OpCase("linalg.qr-square-batched", lambda L, a: L.linalg.qr(a), [(2, 3, 3)]),
+    OpCase("linalg.qr-wide", lambda L, a: L.linalg.qr(a), [(2, 4)]),
+    OpCase("linalg.qr-complete-wide", lambda L, a: L.linalg.qr(a, mode="complete"), [(2, 3)]),
+    OpCase("qr-method", lambda L, a: a.qr(), [(3, 2)]),
+    OpCase("linalg.eigh", _eigh, [(3, 3)], domain="distinct"),
+    OpCase("linalg.eigh-batched", _eigh, [(2, 4, 4)]),
+    OpCase("linalg.eigh-upper",
+           lambda L, a: L.linalg.eigh(_sym(L, a), UPLO="U").eigenvalues, [(3, 3)]),
+    OpCase("linalg.eigvalsh", lambda L, a: L.linalg.eigvalsh(_sym(L, a)), [(4, 4)]),
+    OpCase("linalg.svd-tall", _svd, [(5, 3)]),
+    OpCase("linalg.svd-wide", _svd, [(3, 5)]),
+    OpCase("linalg.svd-square-batched", _svd, [(2, 3, 3)]),
+    OpCase("linalg.svd-full",
+           lambda L, a: L.linalg.svd(a).S * 1 + L.linalg.svd(a).U[..., :, :2].abs().sum(),
+           [(4, 2)]),
+    OpCase("linalg.svdvals", lambda L, a: L.linalg.svdvals(a), [(4, 3)]),
+    OpCase("svd-legacy", _svd_legacy, [(4, 3)]),
+    OpCase("linalg.pinv", lambda L, a: L.linalg.pinv(a), [(4, 3)]),
+    OpCase("linalg.pinv-wide-batched", lambda L, a: L.linalg.pinv(a), [(2, 2, 4)]),
+    OpCase("pinverse", lambda L, a: a.pinverse(), [(3, 3)]),
+    OpCase("linalg.slogdet", lambda L, a: L.linalg.slogdet(a), [(3, 3)]),
+    OpCase("linalg.slogdet-batched", lambda L, a: L.linalg.slogdet(a).logabsdet, [(2, 4, 4)]),
+    OpCase("logdet", lambda L, a: L.logdet(_spd(L, a)), [(3, 3)]),
+    OpCase("logdet-method-batched", lambda L, a: _spd(L, a).logdet(), [(3, 2, 2)]),
+    OpCase("linalg.lstsq", lambda L, a, b: L.linalg.lstsq(a, b).solution, [(5, 3), (5, 2)]),
+    OpCase("linalg.lstsq-batched", lambda L, a, b: L.linalg.lstsq(a, b)[0],
+           [(2, 4, 3), (2, 4, 1)]),
+    OpCase("linalg.cross", lambda L, a, b: L.linalg.cross(a, b), [(4, 3), (4, 3)]),
+    OpCase("linalg.cross-broadcast-dim", lambda L, a, b: L.linalg.cross(a, b, dim=0),
+           [(3, 2), (3, 1)]),
+    OpCase("cross-legacy", lambda L, a, b: L.cross(a, b), [(2, 3, 3), (2, 3, 3)]),
+    OpCase("linalg.multi_dot", lambda L, a, b, c: L.linalg.multi_dot([a, b, c]),
+           [(2, 3), (3, 4), (4, 2)]),
+    OpCase("linalg.multi_dot-vectors", lambda L, a, b, c: L.linalg.multi_dot([a, b, c]),
+           [(3,), (3, 4), (4,)]),
+    OpCase("linalg.matrix_power", lambda L, a: L.linalg.matrix_power(a, 5), [(3, 3)]),
+    OpCase("linalg.matrix_power-neg", lambda L, a: L.linalg.matrix_power(
+        a + 4 * L.eye(3, dtype=a.dtype), -2), [(2, 3, 3)]),
+    OpCase("matrix_power-0", lambda L, a: a.matrix_power(0), [(2, 2)]),
+    OpCase("quantile", lambda L, a: L.quantile(a, 0.3), [(7,)], domain="distinct"),
+    OpCase("quantile-dim", lambda L, a: L.quantile(a, 0.75, dim=1), [(3, 5, 2)],
+           domain="distinct"),
+    OpCase("quantile-tensor-q-keepdim",
+           lambda L, a: a.quantile(L.tensor([0.1, 0.5, 1.0], dtype=a.dtype), dim=0, keepdim=True),
+           [(4, 3)], domain="distinct"),
+    *[OpCase(f"quantile-{how}", lambda L, a, how=how: L.quantile(a, 0.4, dim=-1,
+                                                                 interpolation=how),
+             [(2, 6)], domain="distinct")
+      for how in ("lower", "higher", "midpoint", "nearest")],
+    OpCase("nanquantile", lambda L, a: L.nanquantile(a, 0.6, dim=1), [(3, 4)],
+           domain="distinct"),
+    OpCase("logcumsumexp", lambda L, a: L.logcumsumexp(a, 0), [(5,)]),
+    OpCase("logcumsumexp-dim", lambda L, a: a.logcumsumexp(dim=1), [(2, 4, 3)]),
+    OpCase("logcumsumexp-0d", lambda L, a: L.logcumsumexp(a, -1), [()]),
+    OpCase("mode", lambda L, a: L.mode(a.round(), 1), [(3, 6)], grad=False),
+    OpCase("mode-values-grad", lambda L, a: L.mode(a, 0, keepdim=True).values, [(4, 3)],
+           domain="distinct"),
+]
