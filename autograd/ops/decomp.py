@@ -285,8 +285,8 @@ def svd_legacy(input: Tensor, some: bool = True, compute_uv: bool = True) -> tup
     if not compute_uv:
         m, n = input.shape[-2:]
         bs = tuple(input.shape[:-2])
-        return svd_result(const(np.zeros(bs + (m, m if not some else min(m, n)), input.dtype)), s,
-                          const(np.zeros(bs + (n, n if not some else min(m, n)), input.dtype)))
+        return svd_result(const(np.zeros(bs + (m, m), input._data.dtype)), s,
+                          const(np.zeros(bs + (n, n), input._data.dtype)))
     return svd_result(u, s, _mT(vh))
 
 
