@@ -25,4 +25,5 @@ from .linear import *  # noqa: F403
 from .loss import *  # noqa: F403
 from .normalization import *  # noqa: F403
 from .pooling import *  # noqa: F403
+from .sampling import affine_grid, grid_sample
 from .upsample import *  # noqa: F403

@@ -1,5 +1,5 @@
-"""Resizing: interpolate (nearest, nearest-exact, linear, bilinear, bicubic, area) and pixel
-(un)shuffle (torch.nn.functional.interpolate, pixel_shuffle, pixel_unshuffle).
+"""Resizing: interpolate (nearest, nearest-exact, linear, bilinear, bicubic, trilinear, area) and
+pixel (un)shuffle (torch.nn.functional.interpolate, pixel_shuffle, pixel_unshuffle).
 
 Source positions are computed like torch's CPU kernels, in float32 for the nearest modes and in the
 input's dtype for the linear ones, so the same pixels are picked; the linear modes interpolate one
@@ -14,13 +14,13 @@ import warnings
 import autograd
 from autograd import Tensor
 
-from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
+from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle",
            "pixel_unshuffle"]
 
-_LINEAR_MODES = {"linear": 1, "bilinear": 2, "bicubic": 2}
-_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "area")
+_LINEAR_MODES = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
+_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
 
 
 def _dim_scale(in_size: int, out_size: int, scale_factor, dtype) -> Tensor:
@@ -178,8 +178,8 @@ def _output_sizes(input: Tensor, size, scale_factor, dims: int, recompute: bool 
 def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
                 antialias: bool = False) -> Tensor:
-    """Resize the spatial dimensions of (N, C, L) or (N, C, H, W) input by ``size`` or
-    ``scale_factor`` (torch.nn.functional.interpolate)."""
+    """Resize the spatial dimensions of (N, C, L), (N, C, H, W) or (N, C, D, H, W) input by
+    ``size`` or ``scale_factor`` (torch.nn.functional.interpolate)."""
     if not isinstance(input, Tensor):
         raise TypeError(f"interpolate: expected a Tensor input, got {type(input).__name__}")
     if mode not in _MODES:
@@ -193,9 +193,10 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         align_corners = bool(align_corners)
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not supported")
-    if input.ndim not in (3, 4):
+    if input.ndim not in (3, 4, 5):
         raise NotImplementedError(f"interpolate: input of shape {tuple(input.shape)} is not "
-                                  f"supported; expected 3-D (N, C, L) or 4-D (N, C, H, W) input")
+                                  f"supported; expected 3-D (N, C, L), 4-D (N, C, H, W) or 5-D "
+                                  f"(N, C, D, H, W) input")
     dims = input.ndim - 2
     if mode in _LINEAR_MODES and _LINEAR_MODES[mode] != dims:
         wanted = _LINEAR_MODES[mode] + 2
@@ -206,7 +207,8 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     sizes, scales = _output_sizes(input, size, scale_factor, dims, recompute_scale_factor,
                                    mode)
     if mode == "area":
-        return (adaptive_avg_pool1d if dims == 1 else adaptive_avg_pool2d)(input, sizes)
+        pool = {1: adaptive_avg_pool1d, 2: adaptive_avg_pool2d, 3: adaptive_avg_pool3d}[dims]
+        return pool(input, sizes)
     if mode in ("nearest", "nearest-exact"):
         return _nearest(input, sizes, scales, mode == "nearest-exact")
     if mode == "bicubic":
