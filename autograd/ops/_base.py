@@ -98,9 +98,11 @@ def binary_operands(op: str, a, b):
     if isinstance(b, np.generic):
         b = b.item()
     if ta:
-        return _with_scalar(op, a, b), (b if _is_scalar(b) else _scalar_tensor(op, a, b))
+        a = _with_scalar(op, a, b)
+        return a, (_wrapped(a, b) if _is_scalar(b) else _scalar_tensor(op, a, b))
     if tb:
-        return (a if _is_scalar(a) else _scalar_tensor(op, b, a)), _with_scalar(op, b, a)
+        b = _with_scalar(op, b, a)
+        return (_wrapped(b, a) if _is_scalar(a) else _scalar_tensor(op, b, a)), b
     raise TypeError(f"{op}: expected at least one Tensor, got {type(a).__name__} and "
                     f"{type(b).__name__}")
 
@@ -113,6 +115,18 @@ def _with_scalar(op: str, t: Tensor, s) -> Tensor:
     if cat_s > cat_t:
         return t.to(dtypes.get_default_dtype() if cat_s == 2 else dtypes.int64)
     return t
+
+
+def _wrapped(t: Tensor, s):
+    """An int scalar out of an integer tensor's range wraps to the tensor's dtype, as torch
+    converts it (uint8 * 300 multiplies by 44); numpy would raise OverflowError."""
+    if type(s) is not int or t._data.dtype.kind not in "iu":
+        return s
+    info = np.iinfo(t._data.dtype)
+    if info.min <= s <= info.max:
+        return s
+    s %= 1 << info.bits
+    return s - (1 << info.bits) if info.min < 0 and s > info.max else s
 
 
 def _scalar_tensor(op: str, t: Tensor, other):

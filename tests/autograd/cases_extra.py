@@ -1,0 +1,49 @@
+"""Op cases for the compositions in autograd/ops/extra.py (diff, cov, trapezoid, vander, ...)."""
+
+from tests.helpers.optable import OpCase
+
+CASES = [
+    OpCase("diff", lambda L, a: L.diff(a), [(5,)]),
+    OpCase("diff-n2-dim0", lambda L, a: a.diff(n=2, dim=0), [(5, 3)]),
+    OpCase("diff-prepend-append", lambda L, a, b, c: L.diff(a, dim=1, prepend=b, append=c),
+           [(2, 3), (2, 1), (2, 2)]),
+    OpCase("cov", lambda L, a: L.cov(a), [(3, 6)]),
+    OpCase("cov-1d", lambda L, a: a.cov(correction=0), [(5,)]),
+    OpCase("cov-aweights", lambda L, a, w: L.cov(a, aweights=w), [(2, 5), (5,)],
+           domain=["any", "positive"]),
+    OpCase("corrcoef", lambda L, a: L.corrcoef(a), [(3, 6)], atol=1e-4),
+    OpCase("inner", lambda L, a, b: L.inner(a, b), [(2, 3), (4, 3)]),
+    OpCase("inner-0d", lambda L, a, b: a.inner(b), [(), (2, 3)]),
+    OpCase("inner-batched", lambda L, a, b: L.inner(a, b), [(2, 2, 3), (3,)]),
+    OpCase("dist", lambda L, a, b: L.dist(a, b), [(3, 4), (4,)]),
+    OpCase("dist-p1", lambda L, a, b: a.dist(b, 1), [(5,), (5,)], domain="distinct"),
+    OpCase("trapezoid", lambda L, a: L.trapezoid(a), [(3, 5)]),
+    OpCase("trapezoid-x", lambda L, a, x: L.trapezoid(a, x, dim=0), [(4, 2), (4,)]),
+    OpCase("trapezoid-dx", lambda L, a: L.trapz(a, dx=0.5), [(6,)]),
+    OpCase("cumulative_trapezoid", lambda L, a: L.cumulative_trapezoid(a, dim=0), [(5, 2)]),
+    OpCase("cumulative_trapezoid-x", lambda L, a, x: L.cumulative_trapezoid(a, x),
+           [(2, 4), (2, 4)]),
+    # torch.vander's own backward fails (it writes its cumprod in place), so torch's side is
+    # the same powers built out of place
+    OpCase("vander", lambda L, a: L.vander(a), [(4,)],
+           torch_fn=lambda T, a: _vander_reference(T, a, 4).flip(1)),
+    OpCase("vander-N-increasing", lambda L, a: L.vander(a, N=3, increasing=True), [(5,)],
+           torch_fn=lambda T, a: _vander_reference(T, a, 3)),
+    OpCase("renorm", lambda L, a: L.renorm(a, 2, 0, 1.0), [(4, 3)], domain="distinct"),
+    OpCase("renorm-p1-dim1", lambda L, a: a.renorm(1, 1, 2.0), [(3, 2, 2)], domain="distinct"),
+    OpCase("sum_to_size", lambda L, a: a.sum_to_size(3, 1), [(2, 3, 4)]),
+    OpCase("sum_to_size-0d", lambda L, a: a.sum_to_size(()), [(2, 3)]),
+    OpCase("ldexp", lambda L, a, b: L.ldexp(a, b), [(3, 2), (2,)]),
+    OpCase("combinations", lambda L, a: L.combinations(a, 2), [(4,)]),
+    OpCase("combinations-replacement", lambda L, a: L.combinations(a, 3, with_replacement=True),
+           [(3,)]),
+    OpCase("addmm_", lambda L, a, b, c: a.clone().addmm_(b, c, beta=0.5), [(2, 3), (2, 4), (4, 3)]),
+    OpCase("baddbmm_", lambda L, a, b, c: a.clone().baddbmm_(b, c), [(2, 2, 3), (2, 2, 4),
+                                                                     (2, 4, 3)]),
+    OpCase("cumsum_", lambda L, a: (a * 1).cumsum_(1), [(2, 4)]),
+]
+
+
+def _vander_reference(T, a, n):
+    ones = T.ones(a.shape[0], 1, dtype=a.dtype)
+    return T.cat([ones, a.unsqueeze(1).expand(a.shape[0], n - 1)], 1).cumprod(1)

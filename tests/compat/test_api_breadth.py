@@ -1,0 +1,172 @@
+"""The less common torch names scripts still reach for (torch.diff, torch.isin, torch.histc,
+windows, legacy in-place spellings, Tensor.new/random_/apply_...), run under torch and here."""
+
+import pytest
+
+from tests.compat.harness import run_compat
+
+
+def test_numeric_helpers(tmp_path):
+    run_compat("""
+x = torch.tensor([[1.0, 4.0, 9.0, 16.0], [2.0, 3.0, 5.0, 7.0]])
+record("diff", torch.diff(x))
+record("diff2", x.diff(n=2, dim=1))
+record("diff_bool", torch.diff(torch.tensor([True, False, False, True])))
+record("diff_int", torch.diff(torch.arange(5) ** 2, prepend=torch.tensor([-1])))
+record("cov", torch.cov(x))
+record("cov_fw", torch.cov(x, fweights=torch.tensor([1, 2, 1, 3]), correction=0))
+record("cov_int", torch.cov(torch.tensor([[1, 2, 3], [3, 1, 0]])))
+record("corrcoef", torch.corrcoef(x))
+record("inner", torch.inner(x, x))
+record("dist", (torch.dist(x[0], x[1]), torch.dist(x[0], x[1], 1), x[0].dist(x[1], float("inf"))))
+record("trapz", (torch.trapezoid(x), torch.trapz(x, dx=0.5)))
+record("trapz_int", torch.trapezoid(torch.tensor([1, 2, 3])))
+record("trapz_x", torch.trapezoid(x, torch.tensor([0.0, 1.0, 3.0, 6.0])))
+record("cumtrapz", torch.cumulative_trapezoid(x, dim=1))
+record("vander", (torch.vander(torch.tensor([1, 2, 3])), torch.vander(x[0], N=3, increasing=True)))
+record("renorm", torch.renorm(x, 2, 0, 5.0))
+record("sum_to_size", torch.ones(2, 3, 4).sum_to_size(3, 1))
+record("ldexp", torch.ldexp(x, torch.tensor([1, 2, 3, 4])))
+record("frexp", tuple(torch.frexp(x)))
+record("combinations", torch.combinations(torch.tensor([1, 5, 7]), r=2))
+record("combinations_wr", torch.combinations(torch.tensor([1.0, 2.0]), with_replacement=True))
+""", tmp_path)
+
+
+def test_integer_and_set_helpers(tmp_path):
+    run_compat("""
+a = torch.tensor([12, 18, -6, 0])
+b = torch.tensor([8, 12, 4, 5])
+record("gcd", (torch.gcd(a, b), a.lcm(b)))
+record("shift", (torch.bitwise_left_shift(b, 2), b >> 1, b << torch.tensor([1, 0, 2, 1])))
+record("isin", (torch.isin(a, b), torch.isin(a, torch.tensor([0, 12]), invert=True)))
+record("unravel", torch.unravel_index(torch.tensor([0, 5, 7]), (2, 4)))
+h = torch.tensor([1.0, 2.0, 1.0, 2.5, 4.0, -1.0])
+record("histc", (torch.histc(h, bins=4, min=0, max=3), h.histc(bins=3)))
+hist, edges = torch.histogram(h, bins=4)
+record("histogram", (hist, edges))
+record("histogram_w", tuple(torch.histogram(h, bins=3, range=(0.0, 3.0), weight=h.abs())))
+u = torch.tensor([1, 2, 200], dtype=torch.uint8)
+record("uint8_wrap", (u * 300, u + 300, u - 300, 300 - u, u * -1))
+record("int8_wrap", torch.tensor([1, -3], dtype=torch.int8) * 1000)
+""", tmp_path)
+
+
+def test_creation_and_windows(tmp_path):
+    run_compat("""
+import warnings
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    record("range", (torch.range(0, 4), torch.range(1, 2, 0.25)))
+    record("range_int", torch.range(0, 3, dtype=torch.int64))
+record("scalar_tensor", (torch.scalar_tensor(3), torch.scalar_tensor(2, dtype=torch.int64)))
+t = torch.ones(3)
+record("asarray_same", torch.asarray(t) is t)
+record("asarray", (torch.asarray([1, 2]), torch.asarray(np.arange(3.0))))
+record("asarray_cast", torch.asarray(t, dtype=torch.float64))
+for name in ("hann_window", "hamming_window", "blackman_window", "bartlett_window",
+             "kaiser_window"):
+    fn = getattr(torch, name)
+    record(name, (fn(8), fn(7, periodic=False), fn(1), fn(0), fn(5, dtype=torch.float64)))
+record("hamming_ab", torch.hamming_window(6, True, 0.5, 0.5))
+record("kaiser_beta", torch.kaiser_window(6, False, 5.0))
+""", tmp_path)
+
+
+def test_predicates_and_legacy_inplace(tmp_path):
+    run_compat("""
+x = torch.tensor([[0.5, -1.5], [2.0, 4.0]])
+u8 = torch.ones(1, dtype=torch.uint8)
+record("is_signed", (torch.is_signed(x), u8.is_signed(), torch.arange(2).is_signed()))
+record("is_same_size", (torch.is_same_size(x, x.T), x.is_same_size(torch.ones(3))))
+record("typename", torch.typename(x))
+record("flags", (x.is_sparse, x.is_quantized, x.is_meta, x.is_mps))
+record("queries", (x.is_conj(), x.is_neg(), x.is_inference()))
+record("identities", (x.conj(), x.resolve_conj(), x.resolve_neg(), x.real, x.to_dense()))
+record("H", (x.H, x.mH, x.adjoint(), torch.ones(2, 2, 3).mH.shape))
+y = x.clone()
+for name in ("abs_", "exp_", "sqrt_", "log_", "neg_"):
+    getattr(torch, name)(y)
+record("top_inplace", y)
+z = x.clone()
+torch.clamp_(z, min=0.0, max=1.0)
+torch.zero_(y)
+record("clamp_zero", (z, y))
+record("fill", (torch.fill(x, 7.0), torch.detach(x)))
+m = torch.zeros(2, 3)
+m.addmm_(torch.ones(2, 4), torch.ones(4, 3), alpha=0.5)
+c = torch.arange(5.0)
+c.cumsum_(0)
+d = torch.arange(4.0)
+d.less_(2.0)
+record("method_inplace", (m, c, d, torch.arange(1, 5).cumprod_(0)))
+""", tmp_path)
+
+
+def test_tensor_helper_methods(tmp_path):
+    run_compat("""
+x = torch.arange(6.0).view(2, 3)
+record("new_sizes", (x.new(2, 3).shape, x.new(2, 3).dtype == torch.float32, x.new().shape))
+record("new_data", (x.new([1, 2]), torch.arange(3).new([4.0])))
+a = torch.arange(4.0)
+a.apply_(lambda v: v * v + 1)
+b = torch.ones(2, 3)
+b.map_(torch.tensor([1.0, 2.0, 3.0]), lambda u, v: u + 2 * v)
+c = torch.zeros(3)
+c.map2_(torch.ones(3), torch.arange(3.0), lambda u, v, w: u + v * w)
+record("apply_map", (a, b, c))
+r = torch.zeros(2, 1000)
+r.random_(0, 5)
+record("random_range", (r.min().item(), r.max().item(), r.eq(r.round()).all().item()))
+r.random_(3)
+record("random_to", (r.min().item(), r.max().item()))
+r.cauchy_()
+r.log_normal_()
+record("log_normal_positive", bool((r > 0).all()))
+r.geometric_(0.5)
+record("geometric_min", r.min().item())
+p = torch.full((3, 4), 0.5).bernoulli()
+record("bernoulli", (p.shape, bool(((p == 0) | (p == 1)).all())))
+record("multinomial", torch.tensor([[0.0, 1.0, 0.0]]).multinomial(2, replacement=True))
+v = torch.arange(6.0)
+w = v[2:]
+record("offsets", (w.storage_offset(), v.storage_offset(), w.data_ptr() - v.data_ptr()))
+s = torch.arange(4.0)
+s.resize_(2, 2)
+record("resize", s)
+""", tmp_path)
+
+
+def test_top_level_functional_aliases(tmp_path):
+    run_compat("""
+x = torch.sin(torch.arange(48.0)).view(2, 4, 6)
+w = torch.cos(torch.arange(36.0)).view(3, 4, 3)
+record("conv1d", torch.conv1d(x, w, None, 1, 1))
+record("conv2d", torch.conv2d(x.view(2, 4, 2, 3), w.view(3, 4, 3, 1), padding=(1, 0)))
+record("cosine_similarity", torch.cosine_similarity(x[0], x[1], dim=0))
+record("pairwise_distance", torch.pairwise_distance(x[0], x[1]))
+record("pdist", torch.pdist(x[0]))
+record("pixel_shuffle", torch.pixel_shuffle(torch.arange(16.0).view(1, 4, 2, 2), 2))
+record("hardshrink", (torch.hardshrink(x[0], 0.5), x[0].hardshrink()))
+record("dropout_eval", torch.dropout(x, 0.5, False))
+record("avg_pool1d", torch.avg_pool1d(x, 2))
+record("adaptive_max_pool1d", tuple(torch.adaptive_max_pool1d(x, 3)))
+record("group_norm", torch.group_norm(x, 2))
+""", tmp_path)
+
+
+@pytest.mark.parametrize("bad", ["cov3d", "histc_int", "imag", "combinations_2d"])
+def test_errors_match_torch(tmp_path, bad):
+    run_compat(f"""
+cases = {{
+    "cov3d": lambda: torch.cov(torch.ones(2, 2, 2)),
+    "histc_int": lambda: torch.histc(torch.arange(3)),
+    "imag": lambda: torch.ones(2).imag,
+    "combinations_2d": lambda: torch.combinations(torch.ones(2, 2)),
+}}
+try:
+    cases["{bad}"]()
+    record("raised", False)
+except RuntimeError:
+    record("raised", True)
+""", tmp_path)
