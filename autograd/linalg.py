@@ -27,7 +27,7 @@ def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *,
                 dtype=None) -> Tensor:
     """Frobenius, 1, -1, inf or -inf norm of (a batch of) matrices (torch.linalg.matrix_norm).
 
-    The spectral (2, -2) and nuclear ('nuc') norms need an SVD and are not supported.
+    The spectral (2, -2) and nuclear ('nuc') norms go through the singular values.
     """
     d0, d1 = _matrix_dims(dim, "linalg.matrix_norm")
     if A.ndim < 2:
@@ -42,8 +42,27 @@ def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *,
         pick = amax if ord > 0 else amin
         out = pick(sums, other, keepdim=True)
         return out if keepdim else out.squeeze((d0, d1))
-    raise RuntimeError(f"linalg.matrix_norm: order {ord!r} is not supported (use 'fro', 1, -1, "
-                       f"inf or -inf)")
+    if ord in (2, -2, "nuc"):
+        return _spectral_norm(A, ord, d0, d1, keepdim, dtype)
+    raise RuntimeError(f"linalg.matrix_norm: order {ord!r} is not supported (use 'fro', 'nuc', "
+                       f"1, -1, 2, -2, inf or -inf)")
+
+
+def _spectral_norm(A: Tensor, ord, d0: int, d1: int, keepdim: bool, dtype) -> Tensor:
+    """Largest (2) or smallest (-2) singular value, or their sum ('nuc'), over dims (d0, d1)."""
+    from .ops.decomp import svdvals
+    from .ops.shape import movedim
+
+    if dtype is not None:
+        A = A.to(dtype)
+    nd = A.ndim
+    d0, d1 = d0 % nd, d1 % nd
+    s = svdvals(movedim(A, (d0, d1), (-2, -1)))
+    out = s.sum(-1) if ord == "nuc" else (amax if ord == 2 else amin)(s, -1)
+    if keepdim:
+        for d in sorted((d0, d1)):
+            out = out.unsqueeze(d)
+    return out
 
 
 def norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
@@ -81,13 +100,17 @@ __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "solve", "matmul"
 
 from .ops.decomp import (  # noqa: E402  (the decompositions, autograd/ops/decomp.py)
     cholesky,
+    cholesky_ex,
+    cond,
     eigh,
     eigvalsh,
+    inv_ex,
     lstsq,
     matrix_power,
     matrix_rank,
     multi_dot,
     pinv,
+    solve_triangular,
     svdvals,
 )
 from .ops.decomp import cross_linalg as cross  # noqa: E402
@@ -96,4 +119,10 @@ from .ops.decomp import slogdet_linalg as slogdet  # noqa: E402
 from .ops.decomp import svd_linalg as svd  # noqa: E402
 
 __all__ += ["cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv", "slogdet",
-            "matrix_rank", "lstsq", "cross", "multi_dot", "matrix_power"]
+            "matrix_rank", "lstsq", "cross", "multi_dot", "matrix_power", "cholesky_ex",
+            "inv_ex", "solve_triangular", "cond", "diagonal"]
+
+
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """The diagonals of a batch of matrices, last two dims by default (torch.linalg.diagonal)."""
+    return A.diagonal(offset, dim1, dim2)

@@ -44,6 +44,8 @@ svd_result = _result_type("svd", "U S V")
 qr_result = _result_type("qr", "Q R")
 slogdet_result = _result_type("slogdet", "sign logabsdet")
 mode_result = _result_type("mode", "values indices")
+linalg_cholesky_ex = _result_type("linalg_cholesky_ex", "L info")
+linalg_inv_ex = _result_type("linalg_inv_ex", "inverse info")
 
 
 def _mT(x: Tensor) -> Tensor:
@@ -127,6 +129,108 @@ def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:
     from .linalg import solve
     A = matmul(_mT(L), L) if upper else matmul(L, _mT(L))
     return solve(A, B)
+
+
+def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:
+    """Inverse of A = L L^T given its Cholesky factor (torch.cholesky_inverse)."""
+    _matrix("cholesky_inverse", L, square=True)
+    return inverse(matmul(_mT(L), L) if upper else matmul(L, _mT(L)))
+
+
+def _first_failure(a: np.ndarray, factor) -> np.ndarray:
+    """LAPACK's info per matrix: 0, or the order of the first leading minor that fails."""
+    flat = a.reshape((-1,) + a.shape[-2:])
+    info = np.zeros(len(flat), np.int32)
+    for i, m in enumerate(flat):
+        for k in range(1, m.shape[-1] + 1):
+            try:
+                factor(m[:k, :k])
+            except np.linalg.LinAlgError:
+                info[i] = k
+                break
+    return info.reshape(a.shape[:-2])
+
+
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> tuple:
+    """(L, info): the Cholesky factor and 0, or the order of the leading minor that is not
+    positive-definite (then L is NaN) (torch.linalg.cholesky_ex)."""
+    _matrix("linalg.cholesky_ex", A, square=True)
+    info = _first_failure(A._data, np.linalg.cholesky) if A.shape[-1] else \
+        np.zeros(A.shape[:-2], np.int32)
+    if check_errors or not info.any():
+        return linalg_cholesky_ex(cholesky(A, upper=upper), const(info))
+    bad = const((info > 0)[..., None, None])
+    safe = where(bad, const(np.eye(A.shape[-1], dtype=A._data.dtype)), A)
+    return linalg_cholesky_ex(where(bad, math.nan, cholesky(safe, upper=upper)), const(info))
+
+
+def inv_ex(A: Tensor, *, check_errors: bool = False) -> tuple:
+    """(inverse, info): info is 0, or positive for a singular matrix (whose inverse is then NaN)
+    (torch.linalg.inv_ex)."""
+    _matrix("linalg.inv_ex", A, square=True)
+    dets = np.linalg.det(A._data)
+    singular = dets == 0
+    if check_errors or not np.any(singular):
+        return linalg_inv_ex(inverse(A), const(np.zeros(A.shape[:-2], np.int32)))
+    info = np.where(singular, _first_failure_lu(A._data), 0).astype(np.int32)
+    bad = const(singular[..., None, None])
+    safe = where(bad, const(np.eye(A.shape[-1], dtype=A._data.dtype)), A)
+    return linalg_inv_ex(where(bad, math.nan, inverse(safe)), const(info))
+
+
+def _first_failure_lu(a: np.ndarray) -> np.ndarray:
+    """For singular matrices, the (1-based) column where elimination with partial pivoting meets
+    a zero pivot, as LAPACK's getrf reports it."""
+    flat = a.reshape((-1,) + a.shape[-2:]).astype(np.float64)
+    info = np.zeros(len(flat), np.int32)
+    for i, m in enumerate(flat):
+        m = m.copy()
+        n = m.shape[-1]
+        for k in range(n):
+            p = k + int(np.argmax(np.abs(m[k:, k])))
+            if m[p, k] == 0:
+                info[i] = k + 1
+                break
+            m[[k, p]] = m[[p, k]]
+            m[k + 1:] -= np.outer(m[k + 1:, k] / m[k, k], m[k])
+    return info.reshape(a.shape[:-2])
+
+
+def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
+                     unitriangular: bool = False) -> Tensor:
+    """X with A X = B (or X A = B when not ``left``) reading only the upper or lower triangle of
+    A, whose diagonal is taken as ones when ``unitriangular`` (torch.linalg.solve_triangular)."""
+    from .linalg import solve
+    from .shape import triu
+    _matrix("linalg.solve_triangular", A, square=True)
+    _check("linalg.solve_triangular", B)
+    if B.ndim < 2:
+        raise RuntimeError(f"linalg.solve_triangular: The input tensor B must have at least 2 "
+                           f"dimensions, got shape {tuple(B.shape)}")
+    t = triu(A) if upper else tril(A)
+    if unitriangular:
+        n = A.shape[-1]
+        eye = const(np.eye(n, dtype=bool))
+        t = where(eye, 1.0, t)
+    if left:
+        return solve(t, B)
+    return _mT(solve(_mT(t), _mT(B)))
+
+
+def cond(A: Tensor, p=None) -> Tensor:
+    """Condition number in the norm ``p`` (2 by default: largest over smallest singular value)
+    (torch.linalg.cond)."""
+    _matrix("linalg.cond", A)
+    if p in (None, 2, -2):
+        s = Svd.apply(A, False)[1]
+        big, small = s[..., 0], s[..., -1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return big / small if p != -2 else small / big
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.cond(ord={p}): A must be batches of square matrices, but "
+                           f"they are {A.shape[-2]} by {A.shape[-1]} matrices")
+    from ..linalg import matrix_norm
+    return matrix_norm(A, p) * matrix_norm(inverse(A), p)
 
 
 # ---------------------------------------------------------------- qr
@@ -669,7 +773,8 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
     return mode_result(values, const(idx if keepdim else np.squeeze(idx, axis)))
 
 
-__all__ = ["logdet", "slogdet", "svd", "qr", "pinverse", "cholesky_solve", "cross",
+__all__ = ["logdet", "slogdet", "svd", "qr", "pinverse", "cholesky_solve", "cholesky_inverse",
+           "cross",
            "chain_matmul", "matrix_power", "quantile", "nanquantile", "logcumsumexp", "mode"]
 
 # torch's top-level legacy spellings (the torch.linalg ones are exported by autograd.linalg)
@@ -677,6 +782,7 @@ svd_linalg, qr_linalg, slogdet_linalg, cross_linalg = svd, qr, slogdet, cross
 svd, qr, slogdet, cross = svd_legacy, qr_legacy, slogdet_legacy, cross_legacy
 
 METHODS = {"logdet": logdet, "slogdet": slogdet_legacy, "svd": svd_legacy, "qr": qr_legacy,
-           "pinverse": pinverse, "cholesky_solve": cholesky_solve, "cross": cross_legacy,
+           "pinverse": pinverse, "cholesky_solve": cholesky_solve,
+           "cholesky_inverse": cholesky_inverse, "cross": cross_legacy,
            "matrix_power": matrix_power, "quantile": quantile, "nanquantile": nanquantile,
            "logcumsumexp": logcumsumexp, "mode": mode}

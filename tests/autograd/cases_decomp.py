@@ -18,6 +18,10 @@ def _sym(L, a):
     return a + a.transpose(-1, -2)
 
 
+def _shift(L, a):
+    return a + 3 * L.eye(a.shape[-1], dtype=a.dtype)
+
+
 def _eigh(L, a):
     w, v = L.linalg.eigh(_sym(L, a))
     return w, v * v, L.matmul(v[..., :1], v[..., :1].transpose(-1, -2))
@@ -81,6 +85,31 @@ CASES = [
     OpCase("linalg.matrix_power-neg", lambda L, a: L.linalg.matrix_power(
         a + 4 * L.eye(3, dtype=a.dtype), -2), [(2, 3, 3)]),
     OpCase("matrix_power-0", lambda L, a: a.matrix_power(0), [(2, 2)]),
+    OpCase("linalg.matrix_norm-2", lambda L, a: L.linalg.matrix_norm(a, 2), [(2, 4, 3)]),
+    OpCase("linalg.matrix_norm-neg2-keepdim",
+           lambda L, a: L.linalg.matrix_norm(a, -2, dim=(0, 2), keepdim=True), [(3, 2, 4)]),
+    OpCase("linalg.norm-nuc", lambda L, a: L.linalg.norm(a, "nuc"), [(3, 5)]),
+    OpCase("linalg.solve_triangular",
+           lambda L, a, b: L.linalg.solve_triangular(a + 4 * L.eye(3, dtype=a.dtype), b,
+                                                     upper=True), [(3, 3), (3, 2)]),
+    OpCase("linalg.solve_triangular-right-unit",
+           lambda L, a, b: L.linalg.solve_triangular(a, b, upper=False, left=False,
+                                                     unitriangular=True), [(2, 3, 3), (2, 4, 3)]),
+    OpCase("linalg.cond", lambda L, a: L.linalg.cond(a), [(4, 3)]),
+    # torch's own backward of cond(p='fro') fails (an in-place edit of inv_ex's output), so its
+    # gradient is taken from the same formula written out
+    OpCase("linalg.cond-fro", lambda L, a: L.linalg.cond(_shift(L, a), "fro"), [(2, 3, 3)],
+           torch_fn=lambda L, a: L.linalg.matrix_norm(_shift(L, a)) * L.linalg.matrix_norm(
+               L.linalg.inv(_shift(L, a)))),
+    OpCase("cholesky_inverse", lambda L, a: L.cholesky_inverse(L.linalg.cholesky(_spd(L, a))),
+           [(3, 3)]),
+    OpCase("cholesky_inverse-upper",
+           lambda L, a: L.linalg.cholesky(_spd(L, a), upper=True).cholesky_inverse(upper=True),
+           [(2, 2)]),
+    OpCase("linalg.cholesky_ex", lambda L, a: L.linalg.cholesky_ex(_spd(L, a)), [(3, 3)]),
+    OpCase("linalg.inv_ex", lambda L, a: L.linalg.inv_ex(a + 3 * L.eye(3, dtype=a.dtype)),
+           [(3, 3)]),
+    OpCase("linalg.diagonal", lambda L, a: L.linalg.diagonal(a, offset=1), [(2, 3, 4)]),
     OpCase("quantile", lambda L, a: L.quantile(a, 0.3), [(7,)], domain="distinct"),
     OpCase("quantile-dim", lambda L, a: L.quantile(a, 0.75, dim=1), [(3, 5, 2)],
            domain="distinct"),

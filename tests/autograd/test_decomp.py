@@ -254,3 +254,57 @@ def test_mode_0d_and_float32():
     assert ours.indices.item() == theirs.indices.item()
     out = autograd.mode(autograd.tensor([[1.0, 1.0, 2.0]], dtype=autograd.float32))
     assert out.values.dtype == autograd.float32
+
+
+def test_cholesky_ex_and_inv_ex_report_info():
+    good = np.array([[4.0, 2.0], [2.0, 3.0]])
+    bad = np.array([[1.0, 2.0], [2.0, 1.0]])
+    ours, theirs = both(lambda L, x: L.linalg.cholesky_ex(x), np.stack([good, bad]))
+    assert ours.info.dtype == autograd.int32
+    np.testing.assert_array_equal(ours.info.numpy(), theirs.info.numpy())
+    close(ours.L[0], theirs.L[0])
+    assert np.isnan(ours.L[1].numpy()).all()  # torch leaves a partial factor there
+    with pytest.raises(RuntimeError, match="not positive-definite"):
+        autograd.linalg.cholesky_ex(autograd.tensor(bad), check_errors=True)
+    singular = np.array([[1.0, 2.0], [2.0, 4.0]])
+    ours, theirs = both(lambda L, x: L.linalg.inv_ex(x), np.stack([good, singular]))
+    np.testing.assert_array_equal(ours.info.numpy(), theirs.info.numpy())
+    close(ours.inverse[0], theirs.inverse[0])
+    with pytest.raises(RuntimeError, match="singular"):
+        autograd.linalg.inv_ex(autograd.tensor(singular), check_errors=True)
+
+
+@pytest.mark.parametrize("upper", [True, False])
+@pytest.mark.parametrize("left", [True, False])
+def test_solve_triangular_reads_one_triangle(upper, left):
+    a = RNG.standard_normal((2, 3, 3)) + 3 * np.eye(3)  # full matrix: one triangle counts
+    b = RNG.standard_normal((2, 3, 4) if left else (2, 4, 3))
+    ours, theirs = both(lambda L, x, y: L.linalg.solve_triangular(x, y, upper=upper, left=left),
+                        a, b)
+    close(ours, theirs)
+    with pytest.raises(RuntimeError, match="at least 2 dimensions"):
+        autograd.linalg.solve_triangular(autograd.tensor(a), autograd.tensor(b[0, 0]), upper=True)
+
+
+@pytest.mark.parametrize("p", [None, 2, -2, "fro", "nuc", 1, -1, np.inf, -np.inf])
+def test_cond_matches_torch(p):
+    a = RNG.standard_normal((2, 3, 3))
+    ours, theirs = both(lambda L, x: L.linalg.cond(x, p), a)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+
+
+def test_cond_errors_and_singular():
+    with pytest.raises(RuntimeError, match="square"):
+        autograd.linalg.cond(autograd.tensor(np.ones((2, 3))), "fro")
+    ours, theirs = both(lambda L, x: L.linalg.cond(x), np.zeros((2, 2)))
+    assert np.isnan(ours.item()) and np.isnan(theirs.item())
+
+
+@pytest.mark.parametrize("ord", [2, -2, "nuc"])
+def test_spectral_and_nuclear_norms(ord):
+    a = RNG.standard_normal((3, 4, 5))
+    ours, theirs = both(lambda L, x: L.linalg.matrix_norm(x, ord, dim=(2, 0), keepdim=True), a)
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    close(ours, theirs)
+    ours, theirs = both(lambda L, x: L.linalg.norm(x[0], ord), a)
+    close(ours, theirs)
