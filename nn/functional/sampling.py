@@ -4,7 +4,8 @@
 grid_sample maps each normalised grid coordinate in [-1, 1] to a pixel position (torch's
 align_corners rule), applies the padding mode to the position ('border' clamps it, 'reflection'
 folds it back into the image), then gathers the 2**dims neighbouring pixels and mixes them with
-(bi/tri)linear weights, or gathers the nearest pixel. Pixels outside the image read as zero. The
+(bi/tri)linear weights, or gathers the nearest pixel, or (4-D only) mixes 4 x 4 taps with
+cubic-convolution weights. Pixels outside the image read as zero. The
 weights are Tensor expressions of the grid, so gradients reach both the input and the grid.
 """
 
@@ -96,7 +97,13 @@ def _reflect(coord: Tensor, twice_low: int, twice_high: int) -> Tensor:
 
 def _source_position(coord: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
     """Pixel position of normalised ``coord`` along a dimension of ``size``, after padding."""
-    pos = _unnormalize(coord, size, align_corners)
+    return _apply_padding(_unnormalize(coord, size, align_corners), size, padding_mode,
+                          align_corners)
+
+
+def _apply_padding(pos: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
+    """A pixel position moved by the padding mode: clamped ('border'), folded back and clamped
+    ('reflection'), or left alone ('zeros': reads outside the image give zero)."""
     if padding_mode == "border":
         pos = autograd.clamp(pos, 0, size - 1)
     elif padding_mode == "reflection":
@@ -122,19 +129,52 @@ def _gather(flat: Tensor, corner: list, spatial: tuple) -> Tensor:
     return values * inside.unsqueeze(1).to(flat.dtype)
 
 
+def _cubic_weights(t: Tensor) -> list:
+    """Cubic-convolution weights (A = -0.75) of the four taps at offsets -1, 0, 1, 2 from the
+    floor, for the fractional position ``t``."""
+    a = -0.75
+
+    def near(x):  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    return [far(t + 1), near(t), near(1 - t), far(2 - t)]
+
+
+def _bicubic(flat: Tensor, points: Tensor, spatial: tuple, padding_mode: str,
+             align_corners: bool) -> Tensor:
+    """Bicubic sampling: 4 x 4 taps around the unpadded position, each tap moved by the padding
+    mode on its own (torch's rule), weighted by cubic-convolution coefficients."""
+    height, width = spatial
+    ix = _unnormalize(points[..., 0], width, align_corners)
+    iy = _unnormalize(points[..., 1], height, align_corners)
+    x0, y0 = autograd.floor(ix.detach()), autograd.floor(iy.detach())
+    wx, wy = _cubic_weights(ix - x0), _cubic_weights(iy - y0)
+    out = None
+    for j in range(4):
+        ty = _apply_padding(y0 + (j - 1), height, padding_mode, align_corners)
+        ty = autograd.clamp(ty, -1, height).long()
+        for i in range(4):
+            tx = _apply_padding(x0 + (i - 1), width, padding_mode, align_corners)
+            tx = autograd.clamp(tx, -1, width).long()
+            term = _gather(flat, [tx, ty], spatial) * (wx[i] * wy[j]).unsqueeze(1)
+            out = term if out is None else out + term
+    return out
+
+
 def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
                 align_corners: bool | None = None) -> Tensor:
     """Sample ``input`` (N, C, H, W) at the normalised points ``grid`` (N, H_out, W_out, 2);
-    also 5-D volumes with a (N, D_out, H_out, W_out, 3) grid (torch.nn.functional.grid_sample)."""
+    also 5-D volumes with a (N, D_out, H_out, W_out, 3) grid (bilinear / nearest only)
+    (torch.nn.functional.grid_sample)."""
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', "
                          f"'nearest' or 'bicubic', but got: '{mode}'")
     if padding_mode not in ("zeros", "border", "reflection"):
         raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
                          f"'border', or 'reflection', but got: '{padding_mode}'")
-    if mode == "bicubic":
-        raise NotImplementedError("grid_sample: mode 'bicubic' is not supported; use "
-                                  "'bilinear' or 'nearest'")
     if align_corners is None:
         warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=2)
         align_corners = False
@@ -169,6 +209,12 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
     # positions in (x, y[, z]) order: coordinate k indexes spatial dimension dims - 1 - k
     pos = [_source_position(points[..., k], spatial[dims - 1 - k], padding_mode, align_corners)
            for k in range(dims)]
+    if mode == "bicubic":
+        if dims != 2:
+            raise RuntimeError(f"grid_sample: bicubic interpolation only supports 4D input, got "
+                               f"input of shape {tuple(input.shape)}")
+        return _bicubic(flat, points, spatial, padding_mode, align_corners).reshape(
+            (batch, channels) + out_spatial)
     if mode == "nearest":
         nearest = [autograd.round(p) for p in pos]
         at = [autograd.clamp(p.detach(), -1, n).long() for p, n in zip(nearest, reversed(spatial))]

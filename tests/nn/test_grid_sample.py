@@ -40,7 +40,7 @@ def _compare(dims, mode, padding_mode, align_corners):
 
 
 @pytest.mark.parametrize("mode,padding_mode,align_corners",
-                         list(itertools.product(("bilinear", "nearest"),
+                         list(itertools.product(("bilinear", "nearest", "bicubic"),
                                                 ("zeros", "border", "reflection"),
                                                 (False, True))))
 def test_grid_sample_2d_matches_torch(mode, padding_mode, align_corners):
@@ -100,6 +100,8 @@ def test_gradcheck_float64_input_and_grid():
     for padding_mode in ("zeros", "border", "reflection"):
         assert autograd.gradcheck(
             lambda x, g: F.grid_sample(x, g, "bilinear", padding_mode, False), (x, g))
+    assert autograd.gradcheck(
+        lambda x, g: F.grid_sample(x, g, "bicubic", "reflection", True), (x, g))
     assert autograd.gradgradcheck(lambda x, g: F.grid_sample(x, g, align_corners=True), (x, g))
     th = autograd.tensor(rng.standard_normal((1, 2, 3)), requires_grad=True)
     assert autograd.gradcheck(lambda t: F.affine_grid(t, (1, 1, 3, 2), True), (th,))
@@ -145,6 +147,9 @@ def test_errors_and_default_align_corners_warning():
         F.grid_sample(x, autograd.zeros(2, 3, 3, 3), align_corners=False)
     with pytest.raises(RuntimeError, match="grid_sample.*same batch size"):
         F.grid_sample(x, autograd.zeros(1, 3, 3, 2), align_corners=False)
+    with pytest.raises(RuntimeError, match="bicubic.*4D"):
+        F.grid_sample(autograd.zeros(1, 1, 2, 2, 2), autograd.zeros(1, 1, 1, 1, 3), "bicubic",
+                      align_corners=False)
     with pytest.raises(ValueError, match="padding_mode"):
         F.grid_sample(x, g, padding_mode="circular", align_corners=False)
     with pytest.raises(ValueError, match=r"affine_grid.*Nx2x3.*\(2, 3, 3\)"):
