@@ -292,7 +292,7 @@ def qr_legacy(input: Tensor, some: bool = True) -> tuple:
 # ---------------------------------------------------------------- eigh
 class Eigh(Op):
     """Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix;
-    gA = V (diag(gw) + (V^T gV) / (w_j - w_i)) V^T."""
+    gA = V (diag(gw) + skew(V^T gV) / (w_j - w_i)) V^T, symmetric."""
 
     @staticmethod
     def forward(ctx, a, uplo):
@@ -305,7 +305,9 @@ class Eigh(Op):
     def backward(ctx, gw, gv):
         _, (w, v) = _live_outputs(ctx, Eigh, ctx.saved_tensors[0], ctx.uplo)
         f = _off_diagonal_reciprocal(unsqueeze(w, -2) - unsqueeze(w, -1))
-        inner = diag_embed(gw) + matmul(_mT(v), gv) * f
+        vgv = matmul(_mT(v), gv)
+        # only the skew part of V^T gV moves orthonormal V: the gradient is symmetric, as torch's
+        inner = diag_embed(gw) + 0.5 * (vgv - _mT(vgv)) * f
         return matmul(matmul(v, inner), _mT(v)), None
 
 
@@ -762,8 +764,9 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
     # run lengths of equal sorted values: the mode is the first longest run (smallest value)
     new_run = np.concatenate([np.ones(s.shape[:-1] + (1,), bool), s[..., 1:] != s[..., :-1]], -1)
     run_id = np.cumsum(new_run, -1) - 1
-    flat_ids = run_id.reshape(-1, n)
-    counts = np.stack([np.bincount(r, minlength=n) for r in flat_ids]).reshape(s.shape)
+    rows = run_id.size // n
+    flat_ids = run_id.reshape(rows, n) + (np.arange(rows) * n)[:, None]
+    counts = np.bincount(flat_ids.ravel(), minlength=rows * n).reshape(s.shape)
     best_run = np.argmax(counts, -1)[..., None]
     # last sorted position of that run is its largest original index (stable sort)
     last = np.where(run_id == best_run, np.arange(n), -1).max(-1, keepdims=True)
