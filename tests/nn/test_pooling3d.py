@@ -142,3 +142,18 @@ def test_errors_name_op_and_shapes():
         F.max_pool3d(autograd.zeros(1, 1, 1, 4, 4), 2)
     with pytest.raises(RuntimeError, match="avg_pool3d: divisor must be not zero"):
         F.avg_pool3d(autograd.zeros(1, 1, 4, 4, 4), 2, divisor_override=0)
+
+
+def test_max_pool3d_ties_nan_and_double_backward_like_torch():
+    torch = need_torch()
+    x = np.zeros((1, 1, 2, 4, 4), np.float32)
+    x[0, 0, 1, 1, 2] = np.nan
+    for fn, args in ((F.max_pool3d, (2,)), (F.adaptive_max_pool3d, ((1, 3, 3),))):
+        tfn = getattr(torch.nn.functional, fn.__name__)
+        vals, idx = fn(autograd.tensor(x), *args, return_indices=True)
+        tvals, tidx = tfn(torch.tensor(x), *args, return_indices=True)
+        np.testing.assert_array_equal(idx.numpy(), tidx.numpy())
+        np.testing.assert_array_equal(vals.numpy(), tvals.numpy())
+    x64 = autograd.tensor(np.random.default_rng(6).standard_normal((1, 1, 3, 4, 4)),
+                          requires_grad=True)
+    assert autograd.gradgradcheck(lambda x: F.max_pool3d(x, 2, 1, 1), (x64,))
