@@ -106,6 +106,7 @@ from .ops.decomp import (  # noqa: E402  (the decompositions, autograd/ops/decom
     eigvalsh,
     inv_ex,
     lstsq,
+    matrix_exp,
     matrix_power,
     matrix_rank,
     multi_dot,
@@ -120,7 +121,7 @@ from .ops.decomp import svd_linalg as svd  # noqa: E402
 
 __all__ += ["cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv", "slogdet",
             "matrix_rank", "lstsq", "cross", "multi_dot", "matrix_power", "cholesky_ex",
-            "inv_ex", "solve_triangular", "cond", "diagonal"]
+            "inv_ex", "solve_triangular", "cond", "diagonal", "matrix_exp"]
 
 
 def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:

@@ -621,6 +621,40 @@ def matrix_power(A: Tensor, n: int) -> Tensor:
     return result
 
 
+# ---------------------------------------------------------------- matrix_exp
+_PADE13 = (64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353796428800.0,
+           129060195264000.0, 10559470521600.0, 670442572800.0, 33522128640.0, 1323241920.0,
+           40840800.0, 960960.0, 16380.0, 182.0, 1.0)
+_THETA13 = 5.371920351148152
+
+
+def matrix_exp(A: Tensor) -> Tensor:
+    """Matrix exponential by scaling and squaring with the degree-13 Pade approximant (Higham
+    2005), written in Tensor ops so it is differentiable to any order (torch.linalg.matrix_exp).
+    """
+    from .linalg import solve
+    _matrix("linalg.matrix_exp", A, square=True)
+    n = A.shape[-1]
+    if n == 0 or A.numel() == 0:
+        return A * 1
+    norm1 = np.abs(A._data).sum(-2).max() if A.numel() else 0.0
+    steps = int(max(0, math.ceil(math.log2(norm1 / _THETA13)))) if norm1 > _THETA13 else 0
+    a = A / float(2 ** steps) if steps else A
+    b = _PADE13
+    eye = _eye(n, A._data.dtype)
+    a2 = matmul(a, a)
+    a4 = matmul(a2, a2)
+    a6 = matmul(a4, a2)
+    u = matmul(a, matmul(a6, b[13] * a6 + b[11] * a4 + b[9] * a2)
+               + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * eye)
+    v = matmul(a6, b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 \
+        + b[0] * eye
+    r = solve(v - u, v + u)
+    for _ in range(steps):
+        r = matmul(r, r)
+    return r
+
+
 # ---------------------------------------------------------------- quantile
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
@@ -777,8 +811,8 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
 
 
 __all__ = ["logdet", "slogdet", "svd", "qr", "pinverse", "cholesky_solve", "cholesky_inverse",
-           "cross",
-           "chain_matmul", "matrix_power", "quantile", "nanquantile", "logcumsumexp", "mode"]
+           "cross", "chain_matmul", "matrix_power", "matrix_exp", "quantile", "nanquantile",
+           "logcumsumexp", "mode"]
 
 # torch's top-level legacy spellings (the torch.linalg ones are exported by autograd.linalg)
 svd_linalg, qr_linalg, slogdet_linalg, cross_linalg = svd, qr, slogdet, cross
@@ -787,5 +821,6 @@ svd, qr, slogdet, cross = svd_legacy, qr_legacy, slogdet_legacy, cross_legacy
 METHODS = {"logdet": logdet, "slogdet": slogdet_legacy, "svd": svd_legacy, "qr": qr_legacy,
            "pinverse": pinverse, "cholesky_solve": cholesky_solve,
            "cholesky_inverse": cholesky_inverse, "cross": cross_legacy,
-           "matrix_power": matrix_power, "quantile": quantile, "nanquantile": nanquantile,
+           "matrix_power": matrix_power, "matrix_exp": matrix_exp, "quantile": quantile,
+           "nanquantile": nanquantile,
            "logcumsumexp": logcumsumexp, "mode": mode}

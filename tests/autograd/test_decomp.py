@@ -333,3 +333,15 @@ def test_mode_on_empty_and_large_inputs():
     # which occurrence torch reports for long rows depends on its sort: any is a valid index
     np.testing.assert_array_equal(np.take_along_axis(x, ours.indices.numpy()[:, None], 1)[:, 0],
                                   ours.values.numpy())
+
+
+@pytest.mark.parametrize("scale", [1e-3, 1.0, 8.0, 40.0])
+def test_matrix_exp_across_scales(scale):
+    a = RNG.standard_normal((2, 4, 4)) * scale
+    ours, theirs = both(lambda L, x: L.linalg.matrix_exp(x), a)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-9,
+                               atol=1e-12 * np.abs(theirs.numpy()).max())
+    ours, theirs = both(lambda L, x: L.matrix_exp(x), np.zeros((3, 0, 0)))
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    with pytest.raises(RuntimeError, match="square"):
+        autograd.linalg.matrix_exp(autograd.ones(2, 3))
