@@ -113,6 +113,8 @@ from .ops.decomp import (  # noqa: E402  (the decompositions, autograd/ops/decom
     pinv,
     solve_triangular,
     svdvals,
+    tensorinv,
+    tensorsolve,
 )
 from .ops.decomp import cross_linalg as cross  # noqa: E402
 from .ops.decomp import qr_linalg as qr  # noqa: E402
@@ -121,7 +123,8 @@ from .ops.decomp import svd_linalg as svd  # noqa: E402
 
 __all__ += ["cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv", "slogdet",
             "matrix_rank", "lstsq", "cross", "multi_dot", "matrix_power", "cholesky_ex",
-            "inv_ex", "solve_triangular", "cond", "diagonal", "matrix_exp"]
+            "inv_ex", "solve_triangular", "cond", "diagonal", "matrix_exp",
+            "tensorinv", "tensorsolve"]
 
 
 def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:

@@ -46,6 +46,7 @@ slogdet_result = _result_type("slogdet", "sign logabsdet")
 mode_result = _result_type("mode", "values indices")
 linalg_cholesky_ex = _result_type("linalg_cholesky_ex", "L info")
 linalg_inv_ex = _result_type("linalg_inv_ex", "inverse info")
+triangular_solve_result = _result_type("triangular_solve", "solution cloned_coefficient")
 
 
 def _mT(x: Tensor) -> Tensor:
@@ -215,6 +216,58 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
     if left:
         return solve(t, B)
     return _mT(solve(_mT(t), _mT(B)))
+
+
+def triangular_solve(input: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,
+                     unitriangular: bool = False) -> tuple:
+    """(solution, cloned_coefficient) of A X = input, or A^T X = input when ``transpose``, for
+    triangular A (torch.triangular_solve)."""
+    from .shape import triu
+    _matrix("triangular_solve", A, square=True)
+    t = triu(A) if upper else tril(A)
+    if unitriangular:
+        t = where(const(np.eye(A.shape[-1], dtype=bool)), 1.0, t)
+    from .linalg import solve
+    x = solve(_mT(t) if transpose else t, input)
+    return triangular_solve_result(x, A * 1 if A.requires_grad else const(A._data.copy()))
+
+
+def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
+    """Inverse of A read as a matrix of shape (prod(A.shape[:ind]), prod(A.shape[ind:]))
+    (torch.linalg.tensorinv)."""
+    _check("linalg.tensorinv", A)
+    if ind <= 0:
+        raise RuntimeError(f"linalg.tensorinv: Expected a strictly positive integer for 'ind', "
+                           f"but got {ind}")
+    rows, cols = tuple(A.shape[:ind]), tuple(A.shape[ind:])
+    p, q = math.prod(rows), math.prod(cols)
+    if p != q:
+        raise RuntimeError(f"linalg.tensorinv: Expected self to satisfy the requirement "
+                           f"prod(self.shape[ind:]) == prod(self.shape[:ind]), but got {q} != {p} "
+                           f"(shape {tuple(A.shape)}, ind={ind})")
+    return reshape(inverse(reshape(A, (p, q))), cols + rows)
+
+
+def tensorsolve(A: Tensor, B: Tensor, dims=None) -> Tensor:
+    """X with tensordot(A, X, X.ndim) = B (torch.linalg.tensorsolve); ``dims`` of A are moved to
+    the end first."""
+    from .linalg import solve
+    _check("linalg.tensorsolve", A)
+    _check("linalg.tensorsolve", B)
+    if dims is not None:
+        dims = [norm_dim(d, A.ndim, "linalg.tensorsolve") for d in dims]
+        A = movedim(A, dims, list(range(A.ndim - len(dims), A.ndim)))
+    b_shape = tuple(B.shape)
+    if tuple(A.shape[:B.ndim]) != b_shape:
+        raise RuntimeError(f"linalg.tensorsolve: the leading dims of A {tuple(A.shape)} must be "
+                           f"B's shape {b_shape}")
+    x_shape = tuple(A.shape[B.ndim:])
+    p, q = math.prod(b_shape), math.prod(x_shape)
+    if p != q:
+        raise RuntimeError(f"linalg.tensorsolve: Expected self to satisfy the requirement "
+                           f"prod(self.shape[other.ndim:]) == prod(self.shape[:other.ndim]), but "
+                           f"got {q} != {p}")
+    return reshape(solve(reshape(A, (p, q)), reshape(B, (p,))), x_shape)
 
 
 def cond(A: Tensor, p=None) -> Tensor:
@@ -811,8 +864,8 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
 
 
 __all__ = ["logdet", "slogdet", "svd", "qr", "pinverse", "cholesky_solve", "cholesky_inverse",
-           "cross", "chain_matmul", "matrix_power", "matrix_exp", "quantile", "nanquantile",
-           "logcumsumexp", "mode"]
+           "cross", "triangular_solve", "chain_matmul", "matrix_power", "matrix_exp",
+           "quantile", "nanquantile", "logcumsumexp", "mode"]
 
 # torch's top-level legacy spellings (the torch.linalg ones are exported by autograd.linalg)
 svd_linalg, qr_linalg, slogdet_linalg, cross_linalg = svd, qr, slogdet, cross
@@ -821,6 +874,7 @@ svd, qr, slogdet, cross = svd_legacy, qr_legacy, slogdet_legacy, cross_legacy
 METHODS = {"logdet": logdet, "slogdet": slogdet_legacy, "svd": svd_legacy, "qr": qr_legacy,
            "pinverse": pinverse, "cholesky_solve": cholesky_solve,
            "cholesky_inverse": cholesky_inverse, "cross": cross_legacy,
+           "triangular_solve": triangular_solve,
            "matrix_power": matrix_power, "matrix_exp": matrix_exp, "quantile": quantile,
            "nanquantile": nanquantile,
            "logcumsumexp": logcumsumexp, "mode": mode}

@@ -345,3 +345,16 @@ def test_matrix_exp_across_scales(scale):
     assert tuple(ours.shape) == tuple(theirs.shape)
     with pytest.raises(RuntimeError, match="square"):
         autograd.linalg.matrix_exp(autograd.ones(2, 3))
+
+
+def test_tensorinv_tensorsolve_errors():
+    with pytest.raises(RuntimeError, match="prod"):
+        autograd.linalg.tensorinv(autograd.ones(2, 3, 4), ind=1)
+    with pytest.raises(RuntimeError, match="strictly positive"):
+        autograd.linalg.tensorinv(autograd.ones(2, 2), ind=0)
+    with pytest.raises(RuntimeError, match="leading dims"):
+        autograd.linalg.tensorsolve(autograd.ones(2, 3, 6), autograd.ones(3, 2))
+    a = RNG.standard_normal((2, 3, 6)) + np.eye(6).reshape(2, 3, 6) * 3
+    b = RNG.standard_normal((2, 3))
+    ours, theirs = both(lambda L, x, y: L.linalg.tensorsolve(x, y), a, b)
+    close(ours, theirs)
