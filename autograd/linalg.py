@@ -106,6 +106,8 @@ from .ops.decomp import (  # noqa: E402  (the decompositions, autograd/ops/decom
     eigvalsh,
     inv_ex,
     lstsq,
+    lu_factor,
+    lu_factor_ex,
     matrix_exp,
     matrix_power,
     matrix_rank,
@@ -117,6 +119,8 @@ from .ops.decomp import (  # noqa: E402  (the decompositions, autograd/ops/decom
     tensorsolve,
 )
 from .ops.decomp import cross_linalg as cross  # noqa: E402
+from .ops.decomp import lu_linalg as lu  # noqa: E402
+from .ops.decomp import lu_solve_linalg as lu_solve  # noqa: E402
 from .ops.decomp import qr_linalg as qr  # noqa: E402
 from .ops.decomp import slogdet_linalg as slogdet  # noqa: E402
 from .ops.decomp import svd_linalg as svd  # noqa: E402
@@ -124,7 +128,7 @@ from .ops.decomp import svd_linalg as svd  # noqa: E402
 __all__ += ["cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv", "slogdet",
             "matrix_rank", "lstsq", "cross", "multi_dot", "matrix_power", "cholesky_ex",
             "inv_ex", "solve_triangular", "cond", "diagonal", "matrix_exp",
-            "tensorinv", "tensorsolve"]
+            "tensorinv", "tensorsolve", "lu", "lu_factor", "lu_factor_ex", "lu_solve"]
 
 
 def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:

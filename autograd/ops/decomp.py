@@ -46,6 +46,10 @@ slogdet_result = _result_type("slogdet", "sign logabsdet")
 mode_result = _result_type("mode", "values indices")
 linalg_cholesky_ex = _result_type("linalg_cholesky_ex", "L info")
 linalg_inv_ex = _result_type("linalg_inv_ex", "inverse info")
+linalg_lu = _result_type("linalg_lu", "P L U")
+linalg_lu_factor = _result_type("linalg_lu_factor", "LU pivots")
+linalg_lu_factor_ex = _result_type("linalg_lu_factor_ex", "LU pivots info")
+lu_unpack_result = _result_type("lu_unpack", "P L U")
 triangular_solve_result = _result_type("triangular_solve", "solution cloned_coefficient")
 
 
@@ -284,6 +288,186 @@ def cond(A: Tensor, p=None) -> Tensor:
                            f"they are {A.shape[-2]} by {A.shape[-1]} matrices")
     from ..linalg import matrix_norm
     return matrix_norm(A, p) * matrix_norm(inverse(A), p)
+
+
+# ---------------------------------------------------------------- lu
+def _lu_numpy(a: np.ndarray):
+    """Partial-pivoting LU as LAPACK's getrf: (P, L, U, pivots, info) with A = P L U, pivots
+    1-based row swaps (int32) and info the first zero pivot's position (or 0)."""
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    batch = a.reshape((-1, m, n)).copy()
+    b = len(batch)
+    rows = np.arange(b)
+    perm = np.tile(np.arange(m), (b, 1))
+    pivots = np.zeros((b, k), np.int32)
+    info = np.zeros(b, np.int32)
+    for j in range(k):
+        p = j + np.argmax(np.abs(batch[:, j:, j]), axis=1) if m > j else np.full(b, j)
+        pivots[:, j] = p + 1
+        batch[rows, j], batch[rows, p] = batch[rows, p].copy(), batch[rows, j].copy()
+        perm[rows, j], perm[rows, p] = perm[rows, p].copy(), perm[rows, j].copy()
+        pivot = batch[:, j, j]
+        zero = pivot == 0
+        info = np.where(zero & (info == 0), j + 1, info).astype(np.int32)
+        scale = np.where(zero, 1.0, pivot).astype(batch.dtype)
+        batch[:, j + 1:, j] = np.where(zero[:, None], batch[:, j + 1:, j],
+                                       batch[:, j + 1:, j] / scale[:, None])
+        batch[:, j + 1:, j + 1:] -= batch[:, j + 1:, j:j + 1] * batch[:, j:j + 1, j + 1:]
+    low = np.tril(batch[:, :, :k], -1) + np.eye(m, k, dtype=batch.dtype)
+    up = np.triu(batch[:, :k, :])
+    perm_matrix = np.zeros((b, m, m), batch.dtype)
+    perm_matrix[rows[:, None], perm, np.arange(m)] = 1
+    lead = a.shape[:-2]
+    return (perm_matrix.reshape(lead + (m, m)), low.reshape(lead + (m, k)),
+            up.reshape(lead + (k, n)), pivots.reshape(lead + (k,)), info.reshape(lead))
+
+
+class Lu(Op):
+    """A = P L U with partial pivoting; the factors are computed by the caller (which also needs
+    the pivots) and passed in. P is not differentiable."""
+
+    @staticmethod
+    def forward(ctx, a, factors):
+        p, low, up = factors
+        ctx.mark_non_differentiable(p)
+        ctx.save_for_backward(a, p, low, up)
+        return p, low, up
+
+    @staticmethod
+    def backward(ctx, gp, gl, gu):
+        a = ctx.saved_tensors[0]
+        if is_grad_enabled() and a.requires_grad:
+            p, low, up = Lu.apply(a, _lu_numpy(a._data)[:3])
+        else:
+            _, p, low, up = ctx.saved_tensors
+        m, n = a.shape[-2:]
+        if m == n:
+            return matmul(p, _lu_square_grad(low, up, gl, gu)), None
+        if m < n:  # A = P L [U1 | U2]: U2 = L^-1 P^T A2 also moves with L
+            u1, u2 = up[..., :, :m], up[..., :, m:]
+            gu1, gu2 = gu[..., :, :m], gu[..., :, m:]
+            l_inv_t = _mT(inverse(low))
+            gl_all = gl - matmul(matmul(l_inv_t, gu2), _mT(u2))
+            ga = cat([_lu_square_grad(low, u1, gl_all, gu1), matmul(l_inv_t, gu2)], -1)
+            return matmul(p, ga), None
+        # tall: P^T A = [L1 U; L2 U], L2 = B2 U^-1
+        l1, l2 = low[..., :n, :], low[..., n:, :]
+        gl1, gl2 = gl[..., :n, :], gl[..., n:, :]
+        u_inv_t = _mT(inverse(up))
+        g_b2 = matmul(gl2, u_inv_t)
+        gu_all = gu - matmul(_mT(l2), g_b2)
+        ga = cat([_lu_square_grad(l1, up, gl1, gu_all), g_b2], -2)
+        return matmul(p, ga), None
+
+
+def _lu_square_grad(low: Tensor, up: Tensor, gl: Tensor, gu: Tensor) -> Tensor:
+    """Gradient of B = L U (unit lower L, upper U, no pivoting): L^-T M U^-T with
+    M = tril(L^T gL, -1) + triu(gU U^T)."""
+    from .shape import triu
+    mid = tril(matmul(_mT(low), gl), -1) + triu(matmul(gu, _mT(up)))
+    return matmul(matmul(_mT(inverse(low)), mid), _mT(inverse(up)))
+
+
+def _lu_checked(op: str, A: Tensor, pivot: bool):
+    _matrix(op, A)
+    if not pivot:
+        raise RuntimeError(f"{op}: LU without pivoting is not implemented on the CPU")
+    factors = _lu_numpy(A._data)
+    return Lu.apply(A, factors[:3]), factors[3], factors[4]
+
+
+def _pack_lu(low: Tensor, up: Tensor) -> Tensor:
+    """L (unit diagonal dropped) and U in one m x n matrix, as LAPACK stores them."""
+    from .shape import triu
+    m, k = low.shape[-2:]
+    n = up.shape[-1]
+    strict = tril(low, -1)
+    if m > k:
+        up = cat([up, const(np.zeros(up.shape[:-2] + (m - k, n), up._data.dtype))], -2)
+    elif n > k:
+        strict = cat([strict, const(np.zeros(strict.shape[:-1] + (n - k,), up._data.dtype))], -1)
+    return strict + triu(up)
+
+
+def lu(A: Tensor, *, pivot: bool = True) -> tuple:
+    """(P, L, U) with A = P L U, L unit lower and U upper triangular (torch.linalg.lu)."""
+    (p, low, up), _, _ = _lu_checked("linalg.lu", A, pivot)
+    return linalg_lu(p, low, up)
+
+
+def lu_factor(A: Tensor, *, pivot: bool = True) -> tuple:
+    """(LU, pivots): L and U packed in one matrix and LAPACK's 1-based row swaps
+    (torch.linalg.lu_factor)."""
+    (_, low, up), pivots, info = _lu_checked("linalg.lu_factor", A, pivot)
+    return linalg_lu_factor(_pack_lu(low, up), const(pivots))
+
+
+def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False) -> tuple:
+    """(LU, pivots, info), info the first zero pivot's position or 0 (torch.linalg.lu_factor_ex).
+    """
+    (_, low, up), pivots, info = _lu_checked("linalg.lu_factor_ex", A, pivot)
+    if check_errors and info.any():
+        raise RuntimeError(f"linalg.lu_factor_ex: U[{int(info.max())},{int(info.max())}] is "
+                           f"zero, singular U.")
+    return linalg_lu_factor_ex(_pack_lu(low, up), const(pivots), const(info))
+
+
+def lu_legacy(A: Tensor, pivot: bool = True, get_infos: bool = False) -> tuple:
+    """(LU, pivots) or with get_infos (LU, pivots, info) (torch.lu)."""
+    out = lu_factor_ex(A, pivot=pivot)
+    return tuple(out) if get_infos else (out.LU, out.pivots)
+
+
+def _pivots_to_permutation(pivots: np.ndarray, m: int, dtype) -> np.ndarray:
+    """The permutation matrix P (A = P L U) of LAPACK's sequential row swaps."""
+    lead = pivots.shape[:-1]
+    flat = pivots.reshape(-1, pivots.shape[-1]) - 1
+    b = len(flat)
+    rows = np.arange(b)
+    perm = np.tile(np.arange(m), (b, 1))
+    for j in range(flat.shape[-1]):
+        p = flat[:, j]
+        perm[rows, j], perm[rows, p] = perm[rows, p].copy(), perm[rows, j].copy()
+    out = np.zeros((b, m, m), dtype)
+    out[rows[:, None], perm, np.arange(m)] = 1
+    return out.reshape(lead + (m, m))
+
+
+def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True,
+              unpack_pivots: bool = True) -> tuple:
+    """(P, L, U) from lu_factor's packed output (torch.lu_unpack)."""
+    from .shape import triu
+    _matrix("lu_unpack", LU_data)
+    m, n = LU_data.shape[-2:]
+    k = min(m, n)
+    dt = LU_data._data.dtype
+    empty = const(np.zeros((0,), dt))
+    p = const(_pivots_to_permutation(np.asarray(LU_pivots._data), m, dt)) if unpack_pivots \
+        else empty
+    if not unpack_data:
+        return lu_unpack_result(p, empty, empty)
+    low = tril(LU_data[..., :, :k], -1) + const(np.eye(m, k, dtype=dt))
+    return lu_unpack_result(p, low, triu(LU_data[..., :k, :]))
+
+
+def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True,
+             adjoint: bool = False) -> Tensor:
+    """Solve A X = B (or X A = B, or with A^T) from lu_factor's output (torch.linalg.lu_solve).
+    """
+    from .linalg import solve
+    _matrix("linalg.lu_solve", LU, square=True)
+    p, low, up = lu_unpack(LU, pivots)
+    a_mat = matmul(p, matmul(low, up))  # differentiable in LU through the triangles
+    a_mat = _mT(a_mat) if adjoint else a_mat
+    if left:
+        return solve(a_mat, B)
+    return _mT(solve(_mT(a_mat), _mT(B)))
+
+
+def lu_solve_legacy(b: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
+    """Solve A X = b from torch.lu's output (torch.lu_solve)."""
+    return lu_solve_linalg(LU_data, LU_pivots, b)
 
 
 # ---------------------------------------------------------------- qr
@@ -865,16 +1049,18 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
 
 __all__ = ["logdet", "slogdet", "svd", "qr", "pinverse", "cholesky_solve", "cholesky_inverse",
            "cross", "triangular_solve", "chain_matmul", "matrix_power", "matrix_exp",
-           "quantile", "nanquantile", "logcumsumexp", "mode"]
+           "quantile", "nanquantile", "logcumsumexp", "mode", "lu", "lu_unpack", "lu_solve"]
 
 # torch's top-level legacy spellings (the torch.linalg ones are exported by autograd.linalg)
 svd_linalg, qr_linalg, slogdet_linalg, cross_linalg = svd, qr, slogdet, cross
+lu_linalg, lu_solve_linalg = lu, lu_solve
 svd, qr, slogdet, cross = svd_legacy, qr_legacy, slogdet_legacy, cross_legacy
+lu, lu_solve = lu_legacy, lu_solve_legacy
 
 METHODS = {"logdet": logdet, "slogdet": slogdet_legacy, "svd": svd_legacy, "qr": qr_legacy,
            "pinverse": pinverse, "cholesky_solve": cholesky_solve,
            "cholesky_inverse": cholesky_inverse, "cross": cross_legacy,
-           "triangular_solve": triangular_solve,
+           "triangular_solve": triangular_solve, "lu": lu_legacy, "lu_solve": lu_solve_legacy,
            "matrix_power": matrix_power, "matrix_exp": matrix_exp, "quantile": quantile,
            "nanquantile": nanquantile,
            "logcumsumexp": logcumsumexp, "mode": mode}

@@ -358,3 +358,24 @@ def test_tensorinv_tensorsolve_errors():
     b = RNG.standard_normal((2, 3))
     ours, theirs = both(lambda L, x, y: L.linalg.tensorsolve(x, y), a, b)
     close(ours, theirs)
+
+
+def test_lu_factor_info_pivots_and_unpack_flags():
+    singular = np.array([[[1.0, 2.0], [2.0, 4.0]], [[0.0, 1.0], [1.0, 0.0]]])
+    ours, theirs = both(lambda L, x: L.linalg.lu_factor_ex(x), singular)
+    for o, t in zip(ours, theirs):
+        assert o.dtype.name == str(t.dtype).replace("torch.", "")
+        close(o, t)
+    ours, theirs = both(lambda L, x: L.lu(x, get_infos=True), singular)
+    for o, t in zip(ours, theirs):
+        close(o, t)
+    with pytest.raises(RuntimeError, match="singular"):
+        autograd.linalg.lu_factor_ex(autograd.tensor(singular), check_errors=True)
+    with pytest.raises(RuntimeError, match="without pivoting"):
+        autograd.linalg.lu(autograd.tensor(singular), pivot=False)
+    a = RNG.standard_normal((3, 4))
+    for flags in ((True, False), (False, True)):
+        ours, theirs = both(lambda L, x: L.lu_unpack(*L.linalg.lu_factor(x), *flags), a)
+        for o, t in zip(ours, theirs):
+            assert tuple(o.shape) == tuple(t.shape)
+            close(o, t)
