@@ -75,10 +75,17 @@ def _matrix(op: str, a: Tensor, square: bool = False) -> None:
 
 
 def _off_diagonal_reciprocal(e: Tensor) -> Tensor:
-    """1 / e off the diagonal of the last two dims, 0 on it."""
+    """1 / e off the diagonal of the last two dims, 0 on it; inf where two values coincide (the
+    gradient is then undefined, as in torch), without a numpy warning."""
     n = e.shape[-1]
     eye = const(np.eye(n, dtype=bool))
-    return where(eye, 0.0, 1.0 / where(eye, 1.0, e))
+    with np.errstate(divide="ignore"):
+        return where(eye, 0.0, 1.0 / where(eye, 1.0, e))
+
+
+def _zero_constant(g: Tensor) -> bool:
+    """True for an all-zero gradient outside any graph (an output that the loss did not use)."""
+    return g.grad_fn is None and not g.requires_grad and not g._data.any()
 
 
 def _eye(n: int, dtype) -> Tensor:
@@ -541,6 +548,8 @@ class Eigh(Op):
     @staticmethod
     def backward(ctx, gw, gv):
         _, (w, v) = _live_outputs(ctx, Eigh, ctx.saved_tensors[0], ctx.uplo)
+        if _zero_constant(gv):  # eigenvalues only: fine for repeated eigenvalues too
+            return matmul(v * unsqueeze(gw, -2), _mT(v)), None
         f = _off_diagonal_reciprocal(unsqueeze(w, -2) - unsqueeze(w, -1))
         vgv = matmul(_mT(v), gv)
         # only the skew part of V^T gV moves orthonormal V: the gradient is symmetric, as torch's
@@ -591,6 +600,10 @@ class Svd(Op):
         else:
             _, u, s, vh = ctx.saved_tensors
             u, vh = u[..., :, :k], vh[..., :k, :]
+        if _zero_constant(gu) and _zero_constant(gvh):
+            # only the singular values are used (svdvals, matrix norms): no 1 / (s_j^2 - s_i^2),
+            # so repeated singular values are fine
+            return matmul(u * unsqueeze(gs, -2), vh), None
         v, gv = _mT(vh), _mT(gvh)
         s2 = s * s
         f = _off_diagonal_reciprocal(unsqueeze(s2, -2) - unsqueeze(s2, -1))

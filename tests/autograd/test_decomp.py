@@ -379,3 +379,21 @@ def test_lu_factor_info_pivots_and_unpack_flags():
         for o, t in zip(ours, theirs):
             assert tuple(o.shape) == tuple(t.shape)
             close(o, t)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L, x: L.linalg.svdvals(x).sum(),
+    lambda L, x: (L.linalg.eigvalsh(x) ** 2).sum(),
+    lambda L, x: L.linalg.matrix_norm(x, "nuc"),
+    lambda L, x: L.linalg.svd(x).S.sum(),
+], ids=["svdvals", "eigvalsh", "nuc", "svd-S-only"])
+def test_value_only_gradients_with_repeated_values(fn):
+    a = np.diag([2.0, 2.0, 1.0])  # repeated: vector gradients are undefined, value ones are not
+
+    def grad(L, x):
+        x.requires_grad_(True)
+        return (torch.autograd.grad if L is torch else autograd.grad)(fn(L, x), x)[0]
+
+    ours, theirs = both(grad, a)
+    assert np.isfinite(ours.numpy()).all()
+    close(ours, theirs)
