@@ -113,10 +113,12 @@ from .ops.decomp import (  # noqa: E402  (the decompositions, autograd/ops/decom
     matrix_rank,
     multi_dot,
     pinv,
+    solve_ex,
     solve_triangular,
     svdvals,
     tensorinv,
     tensorsolve,
+    vander,
 )
 from .ops.decomp import cross_linalg as cross  # noqa: E402
 from .ops.decomp import lu_linalg as lu  # noqa: E402
@@ -128,7 +130,8 @@ from .ops.decomp import svd_linalg as svd  # noqa: E402
 __all__ += ["cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv", "slogdet",
             "matrix_rank", "lstsq", "cross", "multi_dot", "matrix_power", "cholesky_ex",
             "inv_ex", "solve_triangular", "cond", "diagonal", "matrix_exp",
-            "tensorinv", "tensorsolve", "lu", "lu_factor", "lu_factor_ex", "lu_solve"]
+            "tensorinv", "tensorsolve", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
+            "solve_ex", "vander"]
 
 
 def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:

@@ -46,6 +46,7 @@ slogdet_result = _result_type("slogdet", "sign logabsdet")
 mode_result = _result_type("mode", "values indices")
 linalg_cholesky_ex = _result_type("linalg_cholesky_ex", "L info")
 linalg_inv_ex = _result_type("linalg_inv_ex", "inverse info")
+linalg_solve_ex = _result_type("linalg_solve_ex", "result info")
 linalg_lu = _result_type("linalg_lu", "P L U")
 linalg_lu_factor = _result_type("linalg_lu_factor", "LU pivots")
 linalg_lu_factor_ex = _result_type("linalg_lu_factor_ex", "LU pivots info")
@@ -111,9 +112,13 @@ class Cholesky(Op):
         try:
             out = np.linalg.cholesky(a._data)
         except np.linalg.LinAlgError:
+            info = _first_failure(a._data, np.linalg.cholesky)
+            bad = np.argwhere(info.reshape(-1) > 0)[0, 0]
+            where_ = f"(Batch element {bad}): " if a._data.ndim > 2 else ""
             raise RuntimeError(
-                f"linalg.cholesky: The factorization could not be completed because the input "
-                f"(shape {tuple(a.shape)}) is not positive-definite.") from None
+                f"linalg.cholesky: {where_}The factorization could not be completed because the "
+                f"input is not positive-definite (the leading minor of order "
+                f"{info.reshape(-1)[bad]} is not positive-definite).") from None
         ctx.save_for_backward(out)
         return out
 
@@ -279,6 +284,39 @@ def tensorsolve(A: Tensor, B: Tensor, dims=None) -> Tensor:
                            f"prod(self.shape[other.ndim:]) == prod(self.shape[:other.ndim]), but "
                            f"got {q} != {p}")
     return reshape(solve(reshape(A, (p, q)), reshape(B, (p,))), x_shape)
+
+
+def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> tuple:
+    """(result, info): linalg.solve with info 0, or the position of the first zero pivot of a
+    singular A (whose result is then NaN) (torch.linalg.solve_ex)."""
+    from .linalg import solve
+    _matrix("linalg.solve_ex", A, square=True)
+    info = _lu_numpy(A._data)[4]
+    if check_errors or not info.any():
+        x = solve(A, B) if left else _mT(solve(_mT(A), _mT(B)))
+        return linalg_solve_ex(x, const(info))
+    bad = const((info > 0)[..., None, None])
+    safe = where(bad, const(np.eye(A.shape[-1], dtype=A._data.dtype)), A)
+    x = solve(safe, B) if left else _mT(solve(_mT(safe), _mT(B)))
+    mask = bad if x.ndim >= 2 and x.ndim == A.ndim else const(info > 0)[..., None]
+    return linalg_solve_ex(where(mask, math.nan, x), const(info))
+
+
+def vander(x: Tensor, N: int | None = None) -> Tensor:
+    """Vandermonde matrix with increasing powers x^0 .. x^(N-1) along the last dim
+    (torch.linalg.vander)."""
+    _check("linalg.vander", x)
+    if x.ndim < 1:
+        raise RuntimeError("linalg.vander: x must have at least one dimension")
+    n = x.shape[-1] if N is None else int(N)
+    if n <= 1:
+        if n < 1:
+            raise RuntimeError(f"linalg.vander: N must be greater than 1, got {n}")
+        return x.unsqueeze(-1) ** 0
+    cols = [x * 0 + 1, x]
+    for _ in range(2, n):
+        cols.append(cols[-1] * x)
+    return stack(cols, -1)
 
 
 def cond(A: Tensor, p=None) -> Tensor:

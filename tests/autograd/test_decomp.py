@@ -397,3 +397,22 @@ def test_value_only_gradients_with_repeated_values(fn):
     ours, theirs = both(grad, a)
     assert np.isfinite(ours.numpy()).all()
     close(ours, theirs)
+
+
+def test_cholesky_error_names_the_minor_and_batch_element():
+    m = np.array([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 2.0], [2.0, 1.0]]])
+    with pytest.raises(RuntimeError) as ours:
+        autograd.linalg.cholesky(autograd.tensor(m))
+    with pytest.raises(RuntimeError) as theirs:
+        torch.linalg.cholesky(torch.tensor(m))
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_solve_ex_info_on_singular_batch():
+    s = np.array([[[1.0, 2.0], [2.0, 4.0]], [[2.0, 0.0], [1.0, 2.0]]])
+    b = RNG.standard_normal((2, 2, 3))
+    ours, theirs = both(lambda L, x, y: L.linalg.solve_ex(x, y), s, b)
+    np.testing.assert_array_equal(ours.info.numpy(), theirs.info.numpy())
+    close(ours.result[1], theirs.result[1])
+    with pytest.raises(RuntimeError, match="singular"):
+        autograd.linalg.solve_ex(autograd.tensor(s), autograd.tensor(b), check_errors=True)
