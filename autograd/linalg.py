@@ -126,12 +126,13 @@ from .ops.decomp import lu_solve_linalg as lu_solve  # noqa: E402
 from .ops.decomp import qr_linalg as qr  # noqa: E402
 from .ops.decomp import slogdet_linalg as slogdet  # noqa: E402
 from .ops.decomp import svd_linalg as svd  # noqa: E402
+from .ops.linalg import LinAlgError  # noqa: E402
 
 __all__ += ["cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv", "slogdet",
             "matrix_rank", "lstsq", "cross", "multi_dot", "matrix_power", "cholesky_ex",
             "inv_ex", "solve_triangular", "cond", "diagonal", "matrix_exp",
             "tensorinv", "tensorsolve", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
-            "solve_ex", "vander"]
+            "solve_ex", "vander", "LinAlgError"]
 
 
 def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:

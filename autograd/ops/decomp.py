@@ -21,7 +21,7 @@ from ..tensor import Tensor
 from ._base import Op, const, norm_dim
 from .elementwise import where
 from .index import gather, sort
-from .linalg import inverse, matmul
+from .linalg import LinAlgError, inverse, matmul
 from .reduce import TakeAlongDim
 from .shape import cat, diag_embed, flip, movedim, reshape, stack, transpose, tril, unsqueeze
 
@@ -115,7 +115,7 @@ class Cholesky(Op):
             info = _first_failure(a._data, np.linalg.cholesky)
             bad = np.argwhere(info.reshape(-1) > 0)[0, 0]
             where_ = f"(Batch element {bad}): " if a._data.ndim > 2 else ""
-            raise RuntimeError(
+            raise LinAlgError(
                 f"linalg.cholesky: {where_}The factorization could not be completed because the "
                 f"input is not positive-definite (the leading minor of order "
                 f"{info.reshape(-1)[bad]} is not positive-definite).") from None
@@ -453,7 +453,7 @@ def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False) -
     """
     (_, low, up), pivots, info = _lu_checked("linalg.lu_factor_ex", A, pivot)
     if check_errors and info.any():
-        raise RuntimeError(f"linalg.lu_factor_ex: U[{int(info.max())},{int(info.max())}] is "
+        raise LinAlgError(f"linalg.lu_factor_ex: U[{int(info.max())},{int(info.max())}] is "
                            f"zero, singular U.")
     return linalg_lu_factor_ex(_pack_lu(low, up), const(pivots), const(info))
 

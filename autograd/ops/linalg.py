@@ -428,9 +428,14 @@ def _square(op: str, a: Tensor) -> None:
         raise RuntimeError(f"{op}: Expected a floating point tensor as input. Got {a.dtype}")
 
 
+class LinAlgError(RuntimeError):
+    """A numerical failure of a linear-algebra routine: a singular or not positive-definite
+    matrix (torch.linalg.LinAlgError, a RuntimeError)."""
+
+
 def _singular(op: str):
-    return RuntimeError(f"{op}: The input matrix is singular (or too close to singular), so the "
-                        f"operation could not be completed.")
+    return LinAlgError(f"{op}: The input matrix is singular (or too close to singular), so the "
+                       f"operation could not be completed.")
 
 
 class Inverse(Op):

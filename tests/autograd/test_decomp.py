@@ -416,3 +416,17 @@ def test_solve_ex_info_on_singular_batch():
     close(ours.result[1], theirs.result[1])
     with pytest.raises(RuntimeError, match="singular"):
         autograd.linalg.solve_ex(autograd.tensor(s), autograd.tensor(b), check_errors=True)
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.linalg.inv(L.zeros(2, 2, dtype=L.float64)),
+    lambda L: L.linalg.solve(L.zeros(2, 2, dtype=L.float64), L.ones(2, dtype=L.float64)),
+    lambda L: L.linalg.cholesky(L.zeros(2, 2, dtype=L.float64)),
+    lambda L: L.linalg.cholesky_ex(L.zeros(2, 2, dtype=L.float64), check_errors=True),
+], ids=["inv", "solve", "cholesky", "cholesky_ex"])
+def test_numerical_failures_raise_linalg_error_like_torch(call):
+    assert issubclass(autograd.linalg.LinAlgError, RuntimeError)
+    with pytest.raises(torch.linalg.LinAlgError):
+        call(torch)
+    with pytest.raises(autograd.linalg.LinAlgError):
+        call(autograd)
