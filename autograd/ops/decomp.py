@@ -684,6 +684,34 @@ def svd_legacy(input: Tensor, some: bool = True, compute_uv: bool = True) -> tup
     return svd_result(u, s, _mT(vh))
 
 
+def svd_lowrank(A: Tensor, q: int | None = 6, niter: int = 2, M: Tensor | None = None) -> tuple:
+    """(U, S, V) of the q largest singular triplets of A - M (torch.svd_lowrank). Computed
+    exactly by a full SVD, where torch uses a randomized approximation (so ``niter`` is
+    unused): the same triplets up to torch's approximation error and the vectors' signs."""
+    _matrix("svd_lowrank", A)
+    m, n = A.shape[-2:]
+    q = min(6 if q is None else int(q), m, n)
+    if M is not None:
+        A = A - M
+    u, s, vh = Svd.apply(A, False)
+    return u[..., :, :q], s[..., :q], _mT(vh[..., :q, :])
+
+
+def pca_lowrank(A: Tensor, q: int | None = None, center: bool = True, niter: int = 2) -> tuple:
+    """(U, S, V) of a rank-q principal component analysis of the rows of A, centred on the
+    column means when ``center`` (torch.pca_lowrank; exact, see svd_lowrank)."""
+    _matrix("pca_lowrank", A)
+    m, n = A.shape[-2:]
+    if q is None:
+        q = min(6, m, n)
+    elif not 0 <= q <= min(m, n):
+        raise ValueError(f"q(={q}) must be non-negative integer and not greater than min(m, n)="
+                         f"{min(m, n)}")
+    if center:
+        A = A - A.mean(-2, keepdim=True)
+    return svd_lowrank(A, q, niter)
+
+
 # ---------------------------------------------------------------- pinv
 def _tolerances(op: str, s: np.ndarray, shape, atol, rtol, rcond=None):
     """The cutoff below which singular values count as zero, torch's rule."""
@@ -1100,7 +1128,8 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
 
 __all__ = ["logdet", "slogdet", "svd", "qr", "pinverse", "cholesky_solve", "cholesky_inverse",
            "cross", "triangular_solve", "chain_matmul", "matrix_power", "matrix_exp",
-           "quantile", "nanquantile", "logcumsumexp", "mode", "lu", "lu_unpack", "lu_solve"]
+           "quantile", "nanquantile", "logcumsumexp", "mode", "lu", "lu_unpack", "lu_solve",
+           "svd_lowrank", "pca_lowrank"]
 
 # torch's top-level legacy spellings (the torch.linalg ones are exported by autograd.linalg)
 svd_linalg, qr_linalg, slogdet_linalg, cross_linalg = svd, qr, slogdet, cross

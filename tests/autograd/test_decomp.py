@@ -430,3 +430,13 @@ def test_numerical_failures_raise_linalg_error_like_torch(call):
         call(torch)
     with pytest.raises(autograd.linalg.LinAlgError):
         call(autograd)
+
+
+def test_lowrank_shapes_and_errors():
+    a = RNG.standard_normal((2, 10, 5))
+    for fn in (lambda L, x: L.svd_lowrank(x), lambda L, x: L.pca_lowrank(x),
+               lambda L, x: L.pca_lowrank(x[0], q=3, center=False)):
+        ours, theirs = both(fn, a)
+        assert [tuple(o.shape) for o in ours] == [tuple(t.shape) for t in theirs]
+    with pytest.raises(ValueError, match="not greater than min"):
+        autograd.pca_lowrank(autograd.tensor(a[0]), q=7)
