@@ -1,6 +1,8 @@
-"""Matrix decompositions and the reductions that need a sort: cholesky, qr, eigh, svd, pinv,
-slogdet (each forward is numpy.linalg), plus cross, multi_dot, matrix_power, lstsq, quantile,
-logcumsumexp and mode composed from them and from existing ops.
+"""Matrix decompositions and the reductions that need a sort: cholesky, lu, qr, eigh, svd, pinv,
+slogdet (forwards by numpy.linalg, LU by partial pivoting as LAPACK's getrf), plus what is composed
+from them and from existing ops: solves (cholesky_solve, lu_solve, solve_triangular, lstsq,
+tensorsolve), cross, multi_dot, matrix_power, matrix_exp, cond, low-rank SVD/PCA, quantile,
+logcumsumexp and mode.
 
 Decompositions with several outputs cannot hand their outputs to backward as graph tensors (only
 a single saved output is linked), so under create_graph their backward re-applies the op to the
