@@ -155,7 +155,8 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: f
     (torch.autograd.gradgradcheck)."""
     inputs = _as_tuple(inputs)
     diff_idx = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
-    outs = _outputs(func, inputs)
+    # one grad_output per float output that is differentiable (e.g. LU's permutation is not)
+    outs = [o for o in _outputs(func, inputs) if o.requires_grad]
     if grad_outputs is None:
         rng = np.random.default_rng(0)
         grad_outputs = tuple(
@@ -166,9 +167,8 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: f
     def vjp(*args):
         xs, gos = args[:n], args[n:]
         ys = [o for o in _outputs(func, xs) if o.requires_grad]
-        pairs = [(y, g) for y, g in zip(ys, gos)]
-        grads = autograd_grad([y for y, _ in pairs], [xs[i] for i in diff_idx],
-                              [g for _, g in pairs], create_graph=True, allow_unused=True)
+        grads = autograd_grad(ys, [xs[i] for i in diff_idx], list(gos), create_graph=True,
+                              allow_unused=True)
         return tuple(g for g in grads if g is not None)
 
     return gradcheck(vjp, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,

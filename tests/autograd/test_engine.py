@@ -411,3 +411,10 @@ def test_node_prehook_and_post_hook_see_and_replace_gradients():
     x.grad = None
     y.sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [6.0, 6.0])
+
+
+def test_gradgradcheck_with_an_extra_non_differentiable_float_output():
+    def f(x):
+        return x * x, autograd.ones(5, dtype=autograd.float64)  # second output has no graph
+
+    assert autograd.gradgradcheck(f, (leaf(0.3, -0.7),))
