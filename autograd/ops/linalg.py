@@ -12,7 +12,7 @@ import string
 import numpy as np
 
 from ..tensor import Tensor
-from ._base import Op, const
+from ._base import Op, const, quietly
 from .shape import reshape, squeeze, sum_to_shape, transpose, unsqueeze
 
 
@@ -24,9 +24,9 @@ class MatMul(Op):
         if ad.ndim > 2 and bd.ndim == 2:
             # (..., k) @ (k, n) as one 2-D GEMM: numpy's stacked matmul against a broadcast
             # (and possibly transposed) matrix falls back to a loop far slower than BLAS
-            return np.matmul(ad.reshape(-1, ad.shape[-1]), bd).reshape(
+            return quietly(np.matmul, ad.reshape(-1, ad.shape[-1]), bd).reshape(
                 ad.shape[:-1] + (bd.shape[1],))
-        return np.matmul(ad, bd)
+        return quietly(np.matmul, ad, bd)  # overflow to inf is silent, as in torch
 
     @staticmethod
     def backward(ctx, grad):
