@@ -60,3 +60,10 @@ from .settings import (are_deterministic_algorithms_enabled, compile,
                        get_float32_matmul_precision, set_float32_matmul_precision,
                        use_deterministic_algorithms)
 from .size import Size
+from . import special, testing
+from .layout import (channels_last, channels_last_3d, contiguous_format, layout, memory_format,
+                     preserve_format, strided)
+from .runtime import (get_default_device, get_num_interop_threads, is_warn_always_enabled,
+                      set_default_device, set_default_tensor_type, set_flush_denormal,
+                      set_num_interop_threads, set_warn_always)
+from numpy import dtype  # every autograd dtype (autograd.float32, ...) is a numpy dtype

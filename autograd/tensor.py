@@ -266,6 +266,7 @@ class Tensor:
         dtype = kwargs.pop("dtype", None)
         copy = kwargs.pop("copy", False)
         kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)  # numpy arrays have one element order
         dev = kwargs.pop("device", None)
         if kwargs:
             raise TypeError(f"to() got unexpected arguments {sorted(kwargs)}")

@@ -724,7 +724,14 @@ METHODS = {
     "multinomial": lambda self, num_samples, replacement=False, *, generator=None:
         _multinomial(self, num_samples, replacement, generator),
     "output_nr": property(lambda self: self._output_nr),
+    "layout": property(lambda self: _strided()),
 }
+
+
+def _strided():
+    from ..layout import strided
+
+    return strided
 for _flag in ("is_sparse", "is_sparse_csr", "is_quantized", "is_meta", "is_mps", "is_xpu",
               "is_mkldnn", "is_vulkan", "is_xla", "is_ipu", "is_mtia", "is_maia", "is_nested"):
     METHODS[_flag] = property(_false)

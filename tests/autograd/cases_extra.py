@@ -47,3 +47,14 @@ CASES = [
 def _vander_reference(T, a, n):
     ones = T.ones(a.shape[0], 1, dtype=a.dtype)
     return T.cat([ones, a.unsqueeze(1).expand(a.shape[0], n - 1)], 1).cumprod(1)
+
+CASES += [
+    OpCase("lgamma", lambda L, a: L.lgamma(a), [(3, 4)], domain="positive"),
+    OpCase("lgamma-negative", lambda L, a: (a - 3.0).lgamma(), [(5,)], domain="unit"),
+    OpCase("digamma", lambda L, a: L.digamma(a), [(2, 3)], domain="positive"),
+    OpCase("digamma-negative", lambda L, a: (a * 0.4 - 1.5).digamma(), [(4,)], domain="unit"),
+    OpCase("polygamma-1", lambda L, a: L.polygamma(1, a), [(4,)], domain="positive"),
+    OpCase("polygamma-3", lambda L, a: a.polygamma(3), [(2, 2)], domain="positive"),
+    OpCase("mvlgamma", lambda L, a: L.mvlgamma(a + 2.0, 3), [(2, 3)], domain="positive"),
+    OpCase("lgamma-0d", lambda L, a: L.lgamma(a), [()], domain="positive"),
+]

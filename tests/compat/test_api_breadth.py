@@ -170,3 +170,74 @@ try:
 except RuntimeError:
     record("raised", True)
 """, tmp_path)
+
+
+def test_gamma_family_and_special(tmp_path):
+    run_compat("""
+x = torch.tensor([0.25, 1.0, 2.5, 7.0, -0.5, -2.25], requires_grad=True)
+y = torch.lgamma(x) + x.digamma() * 0.5 + torch.polygamma(2, x) * 0.1
+y.sum().backward()
+record("values", y)
+record("grad", x.grad)
+record("mvlgamma", torch.mvlgamma(torch.tensor([2.5, 4.0]), 3))
+record("poles", (torch.lgamma(torch.tensor([0.0, -1.0])), torch.digamma(torch.tensor([0.0, -1.0]))))
+p = torch.tensor([-1.0, 0.0, 0.3, 2.0])
+record("special", (torch.special.expit(p), torch.special.gammaln(p.abs() + 1),
+                   torch.special.psi(p.abs() + 1), torch.special.entr(p), torch.special.ndtr(p),
+                   torch.special.ndtri(torch.tensor([0.1, 0.5, 0.975])),
+                   torch.special.xlog1py(torch.tensor([0.0, 1.0, 2.0]), p[1:]),
+                   torch.special.multigammaln(torch.tensor([3.0]), 2),
+                   torch.special.logsumexp(p, 0), torch.special.erfinv(p / 3)))
+""", tmp_path)
+
+
+def test_testing_assert_close(tmp_path):
+    run_compat("""
+a = torch.tensor([1.0, 2.0])
+outcomes = []
+for actual, expected, kwargs in [
+        (a, a + 1e-6, {}), (a, a + 1e-3, {}), (a, a + 1e-3, {"rtol": 0.0, "atol": 1e-2}),
+        (a, a.double(), {}), (a, a.double(), {"check_dtype": False}), (a, torch.ones(3), {}),
+        (1.0, 1.0 + 1e-9, {}), (1, 2, {}), ([a, {"k": a}], [a, {"k": a.clone()}], {}),
+        (torch.tensor([float("nan")]), torch.tensor([float("nan")]), {}),
+        (torch.tensor([float("nan")]), torch.tensor([float("nan")]), {"equal_nan": True}),
+        (torch.arange(3), torch.arange(3), {})]:
+    try:
+        torch.testing.assert_close(actual, expected, **kwargs)
+        outcomes.append(True)
+    except AssertionError:
+        outcomes.append(False)
+record("outcomes", outcomes)
+torch.testing.assert_close(torch.ones(2) * 3, torch.full((2,), 3.0))
+record("shape", torch.testing.make_tensor(2, 3, dtype=torch.float32, device="cpu").shape)
+""", tmp_path)
+
+
+def test_layouts_memory_formats_and_switches(tmp_path):
+    run_compat("""
+x = torch.ones(2, 3, 4, 5)
+record("layout", (x.layout == torch.strided, repr(torch.strided), repr(torch.channels_last)))
+y = x.to(memory_format=torch.channels_last).contiguous(memory_format=torch.contiguous_format)
+record("same", y.clone(memory_format=torch.preserve_format))
+record("dtype_class", (isinstance(torch.float32, torch.dtype), isinstance(x.dtype, torch.dtype)))
+record("device", str(torch.get_default_device()))
+torch.set_default_device("cpu")
+torch.set_warn_always(True)
+record("warn_always", torch.is_warn_always_enabled())
+torch.set_warn_always(False)
+record("interop", torch.get_num_interop_threads() >= 1)
+""", tmp_path)
+
+
+def test_set_default_tensor_type_sets_the_float_dtype():
+    import autograd
+
+    try:
+        autograd.set_default_tensor_type(autograd.DoubleTensor)
+        assert autograd.ones(1).dtype == autograd.float64
+        autograd.set_default_tensor_type("torch.FloatTensor")
+        assert autograd.ones(1).dtype == autograd.float32
+        with pytest.raises(TypeError):
+            autograd.set_default_tensor_type("torch.LongTensor")
+    finally:
+        autograd.set_default_dtype(autograd.float32)
