@@ -56,6 +56,7 @@ from .layers.upsample import (
     UpsamplingBilinear2d,
     UpsamplingNearest2d,
 )
+from .layers.wrappers import ChannelShuffle, DataParallel, SyncBatchNorm
 from .module import Module
 from .parameter import Buffer, Parameter, UninitializedParameter
 from .summary import summary

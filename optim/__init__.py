@@ -13,3 +13,6 @@ from .sgd import SGD
 
 __all__ = ["ASGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "NAdam",
            "Optimizer", "RAdam", "RMSprop", "Rprop", "SGD", "lr_scheduler", "required"]
+from . import swa_utils  # noqa: E402
+
+__all__ += ["swa_utils"]

@@ -670,7 +670,8 @@ def _functional_alias(name: str):
 
 _FUNCTIONAL = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "cosine_similarity",
                "pairwise_distance", "pdist", "pixel_shuffle", "pixel_unshuffle", "hardshrink",
-               "bilinear", "avg_pool1d", "adaptive_avg_pool1d", "group_norm"]
+               "bilinear", "avg_pool1d", "adaptive_avg_pool1d", "group_norm", "channel_shuffle",
+               "native_channel_shuffle"]
 for _name in _FUNCTIONAL:
     globals()[_name] = _functional_alias(_name)
 

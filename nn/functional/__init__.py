@@ -26,4 +26,5 @@ from .loss import *  # noqa: F403
 from .normalization import *  # noqa: F403
 from .pooling import *  # noqa: F403
 from .sampling import affine_grid, grid_sample
+from .shuffle import channel_shuffle, native_channel_shuffle
 from .upsample import *  # noqa: F403

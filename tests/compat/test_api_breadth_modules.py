@@ -1,0 +1,80 @@
+"""nn/optim names from the wider PyTorch API: ChannelShuffle, DataParallel, SyncBatchNorm and
+stochastic weight averaging (AveragedModel, SWALR, update_bn), against torch."""
+
+from tests.compat.harness import run_compat
+
+
+def test_channel_shuffle_and_wrappers(tmp_path):
+    run_compat("""
+x = torch.arange(2 * 6 * 2 * 2, dtype=torch.float32).view(2, 6, 2, 2)
+record("F", F.channel_shuffle(x, 3))
+record("module", nn.ChannelShuffle(2)(x))
+record("native", torch.native_channel_shuffle(x, 2))
+record("repr", repr(nn.ChannelShuffle(3)))
+model = nn.DataParallel(nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2)))
+sync(model)
+record("dp_keys", list(model.state_dict()))
+record("dp_repr", repr(model))
+out = model(torch.ones(5, 4))
+out.sum().backward()
+record("dp_out", out)
+record("dp_grad", model.module[0].weight.grad)
+net = nn.Sequential(nn.Conv2d(6, 4, 1), nn.BatchNorm2d(4), nn.Sequential(nn.BatchNorm1d(3)))
+converted = nn.SyncBatchNorm.convert_sync_batchnorm(net)
+record("converted", [type(m).__name__ for m in converted.modules()])
+record("sbn_keys", list(converted.state_dict()))
+bn = nn.SyncBatchNorm(6)
+sync(bn)
+record("sbn_repr", repr(bn))
+record("sbn_train", bn(x))
+record("sbn_running", (bn.running_mean, bn.running_var, bn.num_batches_tracked))
+bn.eval()
+record("sbn_eval", bn(x[:, :, 0]))
+""", tmp_path)
+
+
+def test_stochastic_weight_averaging(tmp_path):
+    run_compat("""
+from_swa = optim.swa_utils
+model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 1))
+sync(model)
+swa_model = from_swa.AveragedModel(model)
+ema_model = from_swa.AveragedModel(model, multi_avg_fn=from_swa.get_ema_multi_avg_fn(0.9),
+                                   use_buffers=True)
+ema_fn_model = from_swa.AveragedModel(model, avg_fn=from_swa.get_ema_avg_fn(0.8),
+                                      use_buffers=True)
+record("keys", list(swa_model.state_dict()))
+opt = optim.SGD(model.parameters(), lr=0.5)
+sched = from_swa.SWALR(opt, swa_lr=0.05, anneal_epochs=3)
+opt2 = optim.SGD(model.parameters(), lr=0.2)
+lin = from_swa.SWALR(opt2, swa_lr=[0.01],
+                     anneal_strategy="linear", anneal_epochs=0)
+x = torch.linspace(-1, 1, 24).view(8, 3)
+y = x.sum(1, keepdim=True) ** 2
+lrs = []
+for step in range(5):
+    opt.zero_grad()
+    loss = F.mse_loss(model(x), y)
+    loss.backward()
+    opt.step()
+    swa_model.update_parameters(model)
+    ema_model.update_parameters(model)
+    ema_fn_model.update_parameters(model)
+    sched.step()
+    lrs.append((sched.get_last_lr()[0], lin.get_last_lr()[0]))
+    opt2.step()
+    lin.step()
+    record(f"loss{step}", loss)
+record("lrs", lrs)
+record("n_averaged", swa_model.n_averaged)
+record("swa", [p for p in swa_model.parameters()])
+record("ema", [p for p in ema_model.parameters()] + [b for b in ema_model.buffers()])
+record("ema_fn", [p for p in ema_fn_model.parameters()])
+record("ema_fn_buffers", [b for b in ema_fn_model.buffers()])
+loader = DataLoader(TensorDataset(x, y), batch_size=4)
+from_swa.update_bn(loader, swa_model)
+record("bn_stats", (swa_model.module[1].running_mean, swa_model.module[1].running_var,
+                    swa_model.module[1].momentum, swa_model.training))
+swa_model.eval()
+record("swa_out", swa_model(x))
+""", tmp_path)
