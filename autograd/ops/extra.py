@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import itertools
 import math
+import warnings
 
 import numpy as np
 
@@ -234,6 +235,79 @@ def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> T
         else itertools.combinations
     index = np.array(list(pick(builtins.range(input.shape[0]), r)), dtype=np.int64).reshape(-1, r)
     return input[const(index)]
+
+
+def as_strided(input: Tensor, size, stride, storage_offset: int | None = None) -> Tensor:
+    """The elements of ``input``'s storage at ``storage_offset + sum(i_k * stride_k)``
+    (torch.as_strided); a copy here, differentiable in ``input``."""
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape: size {list(size)}, "
+                           f"stride {list(stride)}")
+    if any(st < 0 for st in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got "
+                           f"strides: {list(stride)}")
+    data = input._data
+    root = data
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if not root.flags.c_contiguous or root.dtype != data.dtype:
+        root = data = np.ascontiguousarray(data)
+    item = data.itemsize
+    own = (_storage_offset(input) if root is not data else 0) + sum(
+        (np.arange(n) * (st // item)).reshape([-1 if k == d else 1 for k in builtins.range(
+            data.ndim)]) for d, (n, st) in enumerate(zip(data.shape, data.strides)))
+    own = np.broadcast_to(np.asarray(own, dtype=np.int64), data.shape)
+    offset = _storage_offset(input) if storage_offset is None else storage_offset
+    wanted = offset + sum((np.arange(n, dtype=np.int64) * st).reshape(
+        [-1 if k == d else 1 for k in builtins.range(len(size))])
+        for d, (n, st) in enumerate(zip(size, stride))) if size else np.int64(offset)
+    wanted = np.broadcast_to(np.asarray(wanted, dtype=np.int64), size)
+    if wanted.size and (wanted.max() >= root.size or wanted.min() < 0):
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage "
+                           f"offset {offset} require a larger storage than the tensor's "
+                           f"({root.size} elements)")
+    where_in_self = np.full(root.size, -1, dtype=np.int64)
+    where_in_self[own.reshape(-1)] = np.arange(own.size)
+    index = where_in_self[wanted]
+    inside = index >= 0
+    picked = input.reshape(-1)[const(np.where(inside, index, 0))] if input.numel() else \
+        const(np.zeros(size, data.dtype))
+    if inside.all():
+        return picked
+    # storage elements outside this view come from the storage itself, without gradient
+    outside = const(root.reshape(-1)[wanted])
+    return picked.where(const(inside), outside)
+
+
+def unsafe_chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    """Same as chunk (torch.unsafe_chunk: no view checks)."""
+    return input.chunk(chunks, dim)
+
+
+def unsafe_split(input: Tensor, split_size, dim: int = 0) -> tuple:
+    """Same as split (torch.unsafe_split: no view checks)."""
+    return input.split(split_size, dim)
+
+
+def angle(input: Tensor) -> Tensor:
+    """Argument of a real number: pi for negatives, 0 otherwise, nan kept (torch.angle)."""
+    x = float_operand(to_tensor(input))
+    return x.where(x.isnan(), 0.0).where(~(x < 0), math.pi)
+
+
+def nextafter(input: Tensor, other: Tensor) -> Tensor:
+    """The next representable float after ``input`` towards ``other`` (torch.nextafter)."""
+    a, b = binary_operands("nextafter", input, other)
+    return const(np.nextafter(a._data if isinstance(a, Tensor) else a,
+                              b._data if isinstance(b, Tensor) else b))
+
+
+def can_cast(from_, to) -> bool:
+    """Whether a value of dtype ``from_`` may be cast to ``to`` under torch's same-kind rule
+    (torch.can_cast)."""
+    order = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+    return order[np.dtype(from_).kind] <= order[np.dtype(to).kind]
 
 
 # ---------------------------------------------------------------- integer and set functions
@@ -603,6 +677,12 @@ def _false(self: Tensor) -> bool:
     return False
 
 
+def _volatile(self: Tensor) -> bool:
+    warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning,
+                  stacklevel=2)
+    return False
+
+
 def _returns_self(name: str):
     def method(self: Tensor, *args, **kwargs) -> Tensor:
         return self
@@ -644,6 +724,20 @@ def _dropout_top(kind: str):
     return fn
 
 
+def _dropout_inplace(kind: str):
+    def fn(input: Tensor, p: float, train: bool) -> Tensor:
+        import nn.functional as F
+
+        return getattr(F, kind)(input, p, train, inplace=True)
+
+    fn.__name__ = kind + "_"
+    fn.__doc__ = f"``F.{kind}(input, p, train, inplace=True)`` (torch.{kind}_)."
+    return fn
+
+
+dropout_ = _dropout_inplace("dropout")
+alpha_dropout_ = _dropout_inplace("alpha_dropout")
+feature_alpha_dropout_ = _dropout_inplace("feature_alpha_dropout")
 dropout = _dropout_top("dropout")
 alpha_dropout = _dropout_top("alpha_dropout")
 feature_alpha_dropout = _dropout_top("feature_alpha_dropout")
@@ -671,6 +765,7 @@ def _functional_alias(name: str):
 _FUNCTIONAL = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "cosine_similarity",
                "pairwise_distance", "pdist", "pixel_shuffle", "pixel_unshuffle", "hardshrink",
                "bilinear", "avg_pool1d", "adaptive_avg_pool1d", "group_norm", "channel_shuffle",
+               "conv3d", "conv_transpose3d",
                "native_channel_shuffle"]
 for _name in _FUNCTIONAL:
     globals()[_name] = _functional_alias(_name)
@@ -698,7 +793,9 @@ __all__ = ["diff", "cov", "corrcoef", "inner", "dist", "trapezoid", "trapz",
            "hamming_window", "blackman_window", "bartlett_window", "kaiser_window", "is_signed",
            "is_same_size", "typename", "detach", "fill", "dropout",
            "alpha_dropout", "feature_alpha_dropout", "feature_dropout", "adaptive_max_pool1d",
-           "rrelu", *_TOP_INPLACE, *_FUNCTIONAL]
+           "rrelu", "as_strided", "unsafe_chunk", "unsafe_split", "angle", "nextafter",
+           "can_cast", "dropout_", "alpha_dropout_", "feature_alpha_dropout_",
+           *_TOP_INPLACE, *_FUNCTIONAL]
 
 METHODS = {
     "diff": diff, "cov": cov, "corrcoef": corrcoef, "inner": inner,
@@ -726,6 +823,9 @@ METHODS = {
         _multinomial(self, num_samples, replacement, generator),
     "output_nr": property(lambda self: self._output_nr),
     "layout": property(lambda self: _strided()),
+    "as_strided": as_strided, "unsafe_chunk": unsafe_chunk, "unsafe_split": unsafe_split,
+    "angle": angle, "nextafter": nextafter, "is_nonzero": lambda self: _is_nonzero(self),
+    "name": property(lambda self: None), "volatile": property(_volatile),
 }
 
 
@@ -767,3 +867,9 @@ def _multinomial(self: Tensor, num_samples: int, replacement: bool, generator) -
     from ..creation import multinomial
 
     return multinomial(self, num_samples, replacement, generator=generator)
+
+
+def _is_nonzero(self: Tensor) -> bool:
+    from ..queries import is_nonzero
+
+    return is_nonzero(self)

@@ -58,3 +58,11 @@ CASES += [
     OpCase("mvlgamma", lambda L, a: L.mvlgamma(a + 2.0, 3), [(2, 3)], domain="positive"),
     OpCase("lgamma-0d", lambda L, a: L.lgamma(a), [()], domain="positive"),
 ]
+
+CASES += [
+    OpCase("as_strided", lambda L, a: L.as_strided(a, (2, 2), (1, 2), 1), [(3, 4)]),
+    OpCase("as_strided-overlap", lambda L, a: a.as_strided((3, 3), (1, 1)), [(6,)]),
+    OpCase("as_strided-transposed-view", lambda L, a: a.t().as_strided((2, 3), (1, 1)),
+           [(3, 4)]),
+    OpCase("angle", lambda L, a: L.angle(a) * a, [(2, 3)], domain="nonzero"),
+]

@@ -241,3 +241,25 @@ def test_set_default_tensor_type_sets_the_float_dtype():
             autograd.set_default_tensor_type("torch.LongTensor")
     finally:
         autograd.set_default_dtype(autograd.float32)
+
+
+def test_strided_views_and_small_functions(tmp_path):
+    run_compat("""
+x = torch.arange(12.0).view(3, 4)
+record("as_strided", (torch.as_strided(x, (2, 2), (1, 2), 1), x.t().as_strided((2, 3), (1, 1)),
+                      x[1:].as_strided((2,), (1,)), x.as_strided((2, 2), (0, 1))))
+w = torch.arange(8.0).view(2, 4)[:, 1:]
+record("as_strided_outside", w.as_strided((2, 2), (4, 1)))
+signal = torch.arange(10.0, requires_grad=True)
+windows = signal.as_strided((4, 3), (2, 1))
+(windows * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
+record("windows", windows)
+record("windows_grad", signal.grad)
+record("angle", (torch.angle(torch.tensor([-1.0, 0.0, 2.0, -0.0])), torch.tensor([-3, 2]).angle()))
+record("nextafter", torch.nextafter(torch.tensor([1.0, 2.0]), torch.tensor([2.0, 0.0])))
+dt = (torch.float32, torch.int32, torch.int64, torch.float16, torch.bool, torch.uint8)
+record("can_cast", [torch.can_cast(a, b) for a in dt for b in dt])
+record("misc", (torch.ones(2).name, torch.tensor([3]).is_nonzero()))
+record("unsafe", (torch.unsafe_chunk(torch.arange(5), 2), torch.unsafe_split(torch.arange(5), 3)))
+record("dropout_", torch.dropout_(torch.ones(3), 0.5, False))
+""", tmp_path)
