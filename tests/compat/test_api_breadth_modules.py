@@ -78,3 +78,38 @@ record("bn_stats", (swa_model.module[1].running_mean, swa_model.module[1].runnin
 swa_model.eval()
 record("swa_out", swa_model(x))
 """, tmp_path)
+
+
+def test_lazy_layers(tmp_path):
+    run_compat("""
+model = nn.Sequential(nn.LazyConv2d(4, 3, padding=1), nn.LazyBatchNorm2d(), nn.ReLU(),
+                      nn.LazyConvTranspose2d(2, 2, stride=2), nn.LazyInstanceNorm2d(),
+                      nn.Flatten(), nn.LazyLinear(3))
+record("repr_before", repr(model))
+record("keys_before", list(model.state_dict()))
+opt = optim.SGD(model.parameters(), lr=0.1)
+x = torch.linspace(-1, 1, 2 * 3 * 4 * 4).view(2, 3, 4, 4)
+with torch.no_grad():
+    model(x)
+record("repr_after", repr(model))
+record("types", [type(m).__name__ for m in model])
+sync(model)
+for step in range(3):
+    opt.zero_grad()
+    loss = model(x).pow(2).mean()
+    loss.backward()
+    opt.step()
+    record(f"loss{step}", loss)
+record("weight", model[0].weight)
+conv1 = nn.LazyConv1d(5, 2)
+record("unbatched", conv1(torch.ones(3, 6)).shape)
+record("in_channels", conv1.in_channels)
+norm = nn.LazyInstanceNorm1d(affine=False, track_running_stats=False)
+import warnings
+with warnings.catch_warnings(record=True) as caught:  # both warn: num_features stays 0
+    warnings.simplefilter("always")
+    record("instance", norm(torch.arange(24.0).view(2, 3, 4)))
+record("warned", len(caught))
+record("num_features", norm.num_features)
+record("bn3d", nn.LazyBatchNorm3d()(torch.ones(2, 3, 2, 2, 2)).shape)
+""", tmp_path)
