@@ -67,3 +67,5 @@ from .runtime import (get_default_device, get_num_interop_threads, is_warn_alway
                       set_default_device, set_default_tensor_type, set_flush_denormal,
                       set_num_interop_threads, set_warn_always)
 from numpy import dtype  # every autograd dtype (autograd.float32, ...) is a numpy dtype
+from .devices import accelerator, cpu, get_device, mps, xpu
+from .amp import GradScaler

@@ -771,6 +771,58 @@ for _name in _FUNCTIONAL:
     globals()[_name] = _functional_alias(_name)
 
 
+def embedding(weight: Tensor, indices: Tensor, padding_idx: int = -1,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """Rows of ``weight`` at ``indices`` (torch.embedding; note weight comes first)."""
+    import nn.functional as F
+
+    return F.embedding(indices, weight, None if padding_idx == -1 else padding_idx,
+                       scale_grad_by_freq=scale_grad_by_freq)
+
+
+def batch_norm(input: Tensor, weight, bias, running_mean, running_var, training: bool,
+               momentum: float, eps: float, cudnn_enabled: bool = True) -> Tensor:
+    """torch.batch_norm (weight and bias before the running statistics, unlike
+    F.batch_norm)."""
+    import nn.functional as F
+
+    return F.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def instance_norm(input: Tensor, weight, bias, running_mean, running_var,
+                  use_input_stats: bool, momentum: float, eps: float,
+                  cudnn_enabled: bool = True) -> Tensor:
+    """torch.instance_norm (weight and bias before the running statistics)."""
+    import nn.functional as F
+
+    return F.instance_norm(input, running_mean, running_var, weight, bias, use_input_stats,
+                           momentum, eps)
+
+
+def constant_pad_nd(input: Tensor, pad, value: float = 0) -> Tensor:
+    """Pad with a constant (torch.constant_pad_nd, F.pad's constant mode)."""
+    from .shape import pad as pad_fn
+
+    return pad_fn(input, tuple(pad), "constant", value)
+
+
+def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:
+    """Samples from Poisson(rate) for each rate in ``input`` (torch.poisson)."""
+    if input.dtype.kind != "f":
+        raise not_implemented("poisson_cpu", input.dtype)
+    if bool((input._data < 0).any()):
+        raise RuntimeError("poisson: rates must be non-negative")
+    return const(rng_of(generator).poisson(input._data).astype(input._data.dtype))
+
+
+def binomial(count: Tensor, prob: Tensor, generator: Generator | None = None) -> Tensor:
+    """Samples from Binomial(count, prob) elementwise (torch.binomial)."""
+    if count.dtype.kind != "f" or prob.dtype.kind != "f":
+        raise not_implemented("binomial_cpu", count.dtype)
+    samples = rng_of(generator).binomial(count._data.astype(np.int64), prob._data)
+    return const(np.asarray(samples, dtype=np.result_type(count._data, prob._data)))
+
+
 def adaptive_max_pool1d(input: Tensor, output_size) -> tuple:
     """``(values, indices)`` of 1-d adaptive max pooling (torch.adaptive_max_pool1d)."""
     import nn.functional as F
@@ -794,7 +846,8 @@ __all__ = ["diff", "cov", "corrcoef", "inner", "dist", "trapezoid", "trapz",
            "is_same_size", "typename", "detach", "fill", "dropout",
            "alpha_dropout", "feature_alpha_dropout", "feature_dropout", "adaptive_max_pool1d",
            "rrelu", "as_strided", "unsafe_chunk", "unsafe_split", "angle", "nextafter",
-           "can_cast", "dropout_", "alpha_dropout_", "feature_alpha_dropout_",
+           "can_cast", "dropout_", "alpha_dropout_", "feature_alpha_dropout_", "embedding",
+           "batch_norm", "instance_norm", "constant_pad_nd", "poisson", "binomial",
            *_TOP_INPLACE, *_FUNCTIONAL]
 
 METHODS = {

@@ -263,3 +263,29 @@ record("misc", (torch.ones(2).name, torch.tensor([3]).is_nonzero()))
 record("unsafe", (torch.unsafe_chunk(torch.arange(5), 2), torch.unsafe_split(torch.arange(5), 3)))
 record("dropout_", torch.dropout_(torch.ones(3), 0.5, False))
 """, tmp_path)
+
+
+def test_device_namespaces_and_legacy_functional_spellings(tmp_path):
+    run_compat("""
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() \\
+    else "cpu"
+record("device", device)
+record("counts", (torch.accelerator.device_count(), torch.cpu.is_available(),
+                  torch.cpu.device_count(), torch.xpu.is_available(),
+                  torch.get_device(torch.ones(1))))
+w = torch.arange(12.0).view(4, 3)
+record("embedding", torch.embedding(w, torch.tensor([[3, 0], [1, 1]])))
+x = torch.linspace(-2, 2, 2 * 3 * 4).view(2, 3, 4)
+mean, var = torch.zeros(3), torch.ones(3)
+record("batch_norm", torch.batch_norm(x, torch.full((3,), 2.0), torch.ones(3), mean, var,
+                                      True, 0.5, 1e-5, False))
+record("running", (mean, var))
+record("instance_norm", torch.instance_norm(x, None, None, None, None, True, 0.1, 1e-5, False))
+record("constant_pad_nd", torch.constant_pad_nd(x[0], (1, 2), -1.0))
+rates = torch.tensor([0.0, 1.0, 4.0])
+record("poisson", (torch.poisson(rates).shape, torch.poisson(rates)[0].item()))
+draws = torch.binomial(torch.full((200,), 10.0), torch.full((200,), 0.3))
+record("binomial", (draws.dtype == torch.float32, bool((draws >= 0).all() and (draws <= 10).all())))
+scaler = torch.GradScaler(enabled=False)
+record("scaler", scaler.is_enabled())
+""", tmp_path)
