@@ -16,3 +16,6 @@ __all__ = ["ASGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "N
 from . import swa_utils  # noqa: E402
 
 __all__ += ["swa_utils"]
+from .adafactor import Adafactor  # noqa: E402
+
+__all__ += ["Adafactor"]

@@ -113,3 +113,31 @@ record("warned", len(caught))
 record("num_features", norm.num_features)
 record("bn3d", nn.LazyBatchNorm3d()(torch.ones(2, 3, 2, 2, 2)).shape)
 """, tmp_path)
+
+
+def test_adafactor_matches_torch(tmp_path):
+    run_compat("""
+model = nn.Sequential(nn.Linear(5, 4), nn.Tanh(), nn.Linear(4, 2))
+sync(model)
+opt = optim.Adafactor(model.parameters(), lr=0.05, weight_decay=0.01)
+x = torch.linspace(-1, 1, 30).view(6, 5)
+y = torch.linspace(0, 1, 12).view(6, 2)
+for step in range(6):
+    opt.zero_grad()
+    loss = F.mse_loss(model(x), y)
+    loss.backward()
+    opt.step()
+    record(f"loss{step}", loss)
+record("params", [p for p in model.parameters()])
+state = opt.state[model[0].weight]
+record("state", (state["step"], state["row_var"], state["col_var"],
+                 opt.state[model[0].bias]["variance"]))
+maxi = nn.Linear(3, 2)
+sync(maxi)
+opt2 = optim.Adafactor(maxi.parameters(), maximize=True, d=2.0, eps=(1e-20, 1e-2))
+for _ in range(3):
+    opt2.zero_grad()
+    maxi(torch.ones(2, 3)).sum().neg().backward()
+    opt2.step()
+record("maximize", [p for p in maxi.parameters()])
+""", tmp_path)
