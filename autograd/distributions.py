@@ -287,3 +287,7 @@ def kl_divergence(p: Distribution, q: Distribution) -> Tensor:
         return t1 + t2
     raise NotImplementedError(f"kl_divergence: no formula for {type(p).__name__} and "
                               f"{type(q).__name__}")
+
+
+# the less common families live beside this file (they need lgamma/digamma)
+from .distributions_more import Beta, Exponential, Gamma, Independent, Laplace, Poisson  # noqa: E402, F401

@@ -141,3 +141,40 @@ for _ in range(3):
     opt2.step()
 record("maximize", [p for p in maxi.parameters()])
 """, tmp_path)
+
+
+def test_more_distributions(tmp_path):
+    run_compat("""
+D = torch.distributions
+rate = torch.tensor([0.5, 2.0], requires_grad=True)
+conc = torch.tensor([1.5, 3.0], requires_grad=True)
+loc, scale = torch.tensor([0.0, 1.0]), torch.tensor([1.0, 0.5], requires_grad=True)
+v = torch.tensor([0.3, 1.7])
+dists = {"exponential": D.Exponential(rate), "laplace": D.Laplace(loc, scale),
+         "gamma": D.Gamma(conc, rate), "beta": D.Beta(conc, rate),
+         "poisson": D.Poisson(rate)}
+values = {"beta": torch.tensor([0.2, 0.9]), "poisson": torch.tensor([0.0, 3.0])}
+total = 0
+for name, d in dists.items():
+    x = values.get(name, v)
+    lp = d.log_prob(x)
+    record(f"{name}_log_prob", lp)
+    record(f"{name}_moments", (d.mean, d.variance))
+    record(f"{name}_sample_shape", d.sample((4,)).shape)
+    total = total + lp.sum()
+    if name != "poisson":
+        record(f"{name}_entropy", d.entropy())
+        total = total + d.entropy().sum()
+total.backward()
+record("grads", (rate.grad, conc.grad, scale.grad))
+ind = D.Independent(D.Laplace(torch.zeros(3, 2), torch.ones(3, 2)), 1)
+record("independent", (ind.batch_shape, ind.event_shape, ind.log_prob(torch.ones(3, 2)),
+                       ind.entropy(), ind.rsample((5,)).shape))
+record("rsample_shapes", (D.Exponential(rate).rsample((3,)).shape,
+                          D.Laplace(loc, scale).rsample().shape))
+try:
+    D.Gamma(torch.tensor([-1.0]), torch.tensor([1.0]))
+    record("bad", False)
+except ValueError:
+    record("bad", True)
+""", tmp_path)
