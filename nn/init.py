@@ -230,3 +230,8 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01,
             zero_rows = autograd.randperm(rows, generator=generator)[:num_zeros]
             tensor[zero_rows, col] = 0
     return tensor
+
+
+from .init_deprecated import ALIASES as _ALIASES  # noqa: E402
+
+globals().update(_ALIASES)

@@ -178,3 +178,35 @@ try:
 except ValueError:
     record("bad", True)
 """, tmp_path)
+
+
+def test_conv_bn_fusion_and_deprecated_init(tmp_path):
+    run_compat("""
+import warnings
+conv, bn = nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4)
+lin, bn1 = nn.Linear(5, 4), nn.BatchNorm1d(4)
+deconv, bn2 = nn.ConvTranspose2d(3, 4, 2, stride=2, bias=False), nn.BatchNorm2d(4, affine=False)
+for m in (conv, bn, lin, bn1, deconv, bn2):
+    sync(m)
+x = torch.linspace(-1, 1, 2 * 3 * 5 * 5).view(2, 3, 5, 5)
+for model, norm, inp in ((conv, bn, x), (lin, bn1, x[:, 0, 0]), (deconv, bn2, x)):
+    norm.train()
+    norm(model(inp))  # running statistics away from their initial values
+    model.eval(), norm.eval()
+with torch.no_grad():
+    fused = nn.utils.fuse_conv_bn_eval(conv, bn)
+    record("conv", (fused(x), bn(conv(x))))
+    fused_lin = nn.utils.fuse_linear_bn_eval(lin, bn1)
+    record("linear", (fused_lin(x[:, 0, 0]), bn1(lin(x[:, 0, 0]))))
+    fused_t = nn.utils.fuse_conv_bn_eval(deconv, bn2, transpose=True)
+    record("transpose", (fused_t(x), bn2(deconv(x))))
+record("types", (type(fused.weight).__name__, type(fused.bias).__name__, fused.bias.requires_grad))
+w = torch.empty(3, 4)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    nn.init.constant(w, 0.5)
+    nn.init.xavier_uniform(torch.empty(2, 2))
+record("constant", w)
+record("warnings", [(c.category.__name__, str(c.message)) for c in caught])
+record("skip_init", nn.utils.skip_init(nn.Linear, 3, 2).weight.shape)
+""", tmp_path)
