@@ -204,6 +204,83 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
     return input * factor
 
 
+def _along(coefficients: np.ndarray, axis: int, ndim: int, dtype) -> Tensor:
+    shape = [1] * ndim
+    shape[axis] = -1
+    return const(coefficients.astype(dtype).reshape(shape))
+
+
+def _gradient_along(f: Tensor, axis: int, spacing, edge_order: int) -> Tensor:
+    n = f.shape[axis]
+    nd, dtype = f.dim(), f._data.dtype
+
+    def part(start: int, length: int) -> Tensor:
+        return f.narrow(axis, start, length)
+
+    if isinstance(spacing, Tensor):
+        x = spacing._data.astype(np.float64)
+        if x.ndim != 1 or x.shape[0] != n:
+            raise RuntimeError(f"torch.gradient expected each tensor to be on the same device "
+                               f"and the coordinates of dim {axis} to have {n} entries, got "
+                               f"shape {tuple(spacing.shape)}")
+        left, right = x[1:-1] - x[:-2], x[2:] - x[1:-1]
+        a = -right / (left * (left + right))
+        b = (right - left) / (left * right)
+        c = left / (right * (left + right))
+        interior = (part(0, n - 2) * _along(a, axis, nd, dtype)
+                    + part(1, n - 2) * _along(b, axis, nd, dtype)
+                    + part(2, n - 2) * _along(c, axis, nd, dtype))
+        if edge_order == 1:
+            first = (part(1, 1) - part(0, 1)) / float(x[1] - x[0])
+            last = (part(n - 1, 1) - part(n - 2, 1)) / float(x[-1] - x[-2])
+        else:
+            d1, d2 = x[1] - x[0], x[2] - x[1]
+            first = (part(0, 1) * float(-(2 * d1 + d2) / (d1 * (d1 + d2)))
+                     + part(1, 1) * float((d1 + d2) / (d1 * d2))
+                     + part(2, 1) * float(-d1 / (d2 * (d1 + d2))))
+            d1, d2 = x[-2] - x[-3], x[-1] - x[-2]
+            last = (part(n - 3, 1) * float(d2 / (d1 * (d1 + d2)))
+                    + part(n - 2, 1) * float(-(d2 + d1) / (d1 * d2))
+                    + part(n - 1, 1) * float((2 * d2 + d1) / (d2 * (d1 + d2))))
+    else:
+        h = float(spacing)
+        interior = (part(2, n - 2) - part(0, n - 2)) / (2 * h)
+        if edge_order == 1:
+            first = (part(1, 1) - part(0, 1)) / h
+            last = (part(n - 1, 1) - part(n - 2, 1)) / h
+        else:
+            first = (part(0, 1) * -3 + part(1, 1) * 4 - part(2, 1)) / (2 * h)
+            last = (part(n - 1, 1) * 3 - part(n - 2, 1) * 4 + part(n - 3, 1)) / (2 * h)
+    return cat([first, interior, last], axis)
+
+
+def gradient(input: Tensor, *, spacing=1, dim=None, edge_order: int = 1) -> tuple:
+    """Central-difference estimate of the derivative along each of ``dim`` (all dims by
+    default), one-sided of order ``edge_order`` at the ends (torch.gradient); ``spacing`` is a
+    step, a step per dim, or the sample coordinates per dim."""
+    if edge_order not in (1, 2):
+        raise RuntimeError(f"torch.gradient only supports edge_order=1 and edge_order=2, got "
+                           f"{edge_order}")
+    f = float_operand(input)
+    dims = list(builtins.range(f.dim())) if dim is None else \
+        [dim] if isinstance(dim, int) else list(dim)
+    axes = [norm_dim(d, f.dim(), "gradient") for d in dims]
+    if isinstance(spacing, (list, tuple)):
+        if len(spacing) != len(axes):
+            raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or "
+                               f"it's spacing and dim arguments to have the same length, but "
+                               f"got a spacing argument of length {len(spacing)} and a dim "
+                               f"argument of length {len(axes)}.")
+        steps = list(spacing)
+    else:
+        steps = [spacing] * len(axes)
+    for axis in axes:
+        if f.shape[axis] < edge_order + 1:
+            raise RuntimeError("torch.gradient expected each dimension size to be at least "
+                               "edge_order+1")
+    return tuple(_gradient_along(f, axis, step, edge_order) for axis, step in zip(axes, steps))
+
+
 def sum_to_size(self: Tensor, *size) -> Tensor:
     """Sum ``self`` down to ``size`` (undoing broadcasting) (torch.Tensor.sum_to_size)."""
     shape = tuple(size[0]) if len(size) == 1 and not isinstance(size[0], int) else size
@@ -838,7 +915,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
     return F.rrelu(input, lower, upper, training)
 
 
-__all__ = ["diff", "cov", "corrcoef", "inner", "dist", "trapezoid", "trapz",
+__all__ = ["diff", "gradient", "cov", "corrcoef", "inner", "dist", "trapezoid", "trapz",
            "cumulative_trapezoid", "vander", "renorm", "ldexp", "combinations", "isin", "histc",
            "histogram", "gcd", "lcm", "bitwise_left_shift", "bitwise_right_shift", "frexp",
            "unravel_index", "range", "scalar_tensor", "asarray", "hann_window",

@@ -66,3 +66,15 @@ CASES += [
            [(3, 4)]),
     OpCase("angle", lambda L, a: L.angle(a) * a, [(2, 3)], domain="nonzero"),
 ]
+
+CASES += [
+    OpCase("gradient", lambda L, a: L.gradient(a), [(5,)]),
+    OpCase("gradient-2d-edge2", lambda L, a: L.gradient(a, spacing=0.5, edge_order=2),
+           [(4, 3)]),
+    OpCase("gradient-dim-spacings", lambda L, a: L.gradient(a, spacing=[2.0], dim=[1]),
+           [(2, 4)]),
+    OpCase("gradient-coordinates",
+           lambda L, a: L.gradient(a, spacing=(L.tensor([0.0, 0.5, 1.5, 2.0, 4.0],
+                                                        dtype=a.dtype),), edge_order=2),
+           [(5,)]),
+]

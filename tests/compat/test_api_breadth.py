@@ -289,3 +289,26 @@ record("binomial", (draws.dtype == torch.float32, bool((draws >= 0).all() and (d
 scaler = torch.GradScaler(enabled=False)
 record("scaler", scaler.is_enabled())
 """, tmp_path)
+
+
+def test_gradient(tmp_path):
+    run_compat("""
+f = torch.tensor([[1.0, 2.0, 4.0, 8.0], [3.0, 5.0, 6.0, 10.0], [0.0, 1.0, 1.0, 2.0]])
+record("all_dims", torch.gradient(f))
+record("dim1", torch.gradient(f, spacing=0.5, dim=1))
+record("edge2", torch.gradient(f, edge_order=2, dim=-1))
+record("coords", torch.gradient(f, spacing=(torch.tensor([0.0, 1.0, 3.0]),
+                                            torch.tensor([0.0, 0.5, 1.0, 2.5])), edge_order=2))
+record("int", torch.gradient(torch.tensor([1, 4, 9, 16])))
+for kwargs in ({"edge_order": 3}, {"spacing": [1.0, 2.0, 3.0]}):
+    try:
+        torch.gradient(f, **kwargs)
+        record("raised", False)
+    except RuntimeError:
+        record("raised", True)
+try:
+    torch.gradient(torch.ones(2), edge_order=2)
+    record("short", False)
+except RuntimeError:
+    record("short", True)
+""", tmp_path)
