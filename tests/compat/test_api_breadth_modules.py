@@ -35,6 +35,7 @@ record("sbn_eval", bn(x[:, :, 0]))
 
 def test_stochastic_weight_averaging(tmp_path):
     run_compat("""
+torch.manual_seed(0)
 from_swa = optim.swa_utils
 model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 1))
 sync(model)
@@ -44,7 +45,7 @@ ema_model = from_swa.AveragedModel(model, multi_avg_fn=from_swa.get_ema_multi_av
 ema_fn_model = from_swa.AveragedModel(model, avg_fn=from_swa.get_ema_avg_fn(0.8),
                                       use_buffers=True)
 record("keys", list(swa_model.state_dict()))
-opt = optim.SGD(model.parameters(), lr=0.5)
+opt = optim.SGD(model.parameters(), lr=0.1)
 sched = from_swa.SWALR(opt, swa_lr=0.05, anneal_epochs=3)
 opt2 = optim.SGD(model.parameters(), lr=0.2)
 lin = from_swa.SWALR(opt2, swa_lr=[0.01],
