@@ -12,9 +12,6 @@ try:
 except ImportError:  # pragma: no cover - depends on the machine
     torch = None
 
-if torch is not None:
-    torch.set_num_threads(max(1, torch.get_num_threads()))
-
 REQUIRED = os.environ.get("REQUIRE_TORCH") == "1"
 
 
