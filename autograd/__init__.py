@@ -31,14 +31,14 @@ from . import debug, viz
 from .debug import (detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled,
                     set_detect_anomaly)
 from .viz import draw_graph, print_graph
-from . import backends, cuda
-from .queries import is_floating_point, is_nonzero, is_tensor, numel
+from .compat import backends, cuda
+from .compat.queries import is_floating_point, is_nonzero, is_tensor, numel
 from .distance import cdist
-from .variable import Variable
-from .constants import __version__, e, inf, nan, pi
-from .type_info import finfo, iinfo
-from .threads import get_num_threads, set_num_threads
-from .legacy_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor,
+from .compat.variable import Variable
+from .compat.constants import __version__, e, inf, nan, pi
+from .compat.type_info import finfo, iinfo
+from .compat.switches import get_num_threads, set_num_threads
+from .compat.legacy_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor,
                            HalfTensor, IntTensor, LongTensor, ShortTensor)
 
 
@@ -53,19 +53,24 @@ def __getattr__(name: str):
 from .printing import set_printoptions
 from . import distributions
 from .dtypes import promote_types, result_type
-from .queries import is_complex
-from . import amp
-from .amp import autocast, is_autocast_enabled
-from .settings import (are_deterministic_algorithms_enabled, compile,
+from .compat.queries import is_complex
+from .compat import amp
+from .compat.amp import autocast, is_autocast_enabled
+from .compat.switches import (are_deterministic_algorithms_enabled, compile,
                        get_float32_matmul_precision, set_float32_matmul_precision,
                        use_deterministic_algorithms)
-from .size import Size
-from . import special, testing
-from .layout import (channels_last, channels_last_3d, contiguous_format, layout, memory_format,
-                     preserve_format, strided)
-from .runtime import (get_default_device, get_num_interop_threads, is_warn_always_enabled,
+from .compat.size import Size
+from . import special
+from .compat import testing
+from .compat.layout import (channels_last, channels_last_3d, contiguous_format, layout,
+                            memory_format, preserve_format, strided)
+from .compat.switches import (get_default_device, get_num_interop_threads, is_warn_always_enabled,
                       set_default_device, set_default_tensor_type, set_flush_denormal,
                       set_num_interop_threads, set_warn_always)
 from numpy import dtype  # every autograd dtype (autograd.float32, ...) is a numpy dtype
-from .devices import accelerator, cpu, get_device, mps, xpu
-from .amp import GradScaler
+from .compat.devices import accelerator, cpu, get_device, mps, xpu
+from .compat.amp import GradScaler
+
+# PyTorch's module paths (`import torch.cuda`, `from torch.amp import autocast`) reach the stand-ins
+for _name, _module in {"amp": amp, "backends": backends, "cuda": cuda, "testing": testing}.items():
+    _sys.modules[f"{__name__}.{_name}"] = _module

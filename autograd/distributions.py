@@ -7,11 +7,11 @@ from __future__ import annotations
 import math
 
 from . import creation
+from .compat.type_info import finfo
 from .grad_mode import no_grad
 from .ops.activation import softplus
 from .ops.shape import broadcast_shapes
 from .tensor import Tensor
-from .type_info import finfo
 
 
 def _as_tensor(value, like: Tensor | None = None) -> Tensor:

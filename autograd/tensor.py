@@ -11,8 +11,8 @@ import weakref
 import numpy as np
 
 from . import dtypes, grad_mode
+from .compat.size import Size
 from .printing import format_tensor
-from .size import Size
 
 
 class device:
@@ -290,7 +290,7 @@ class Tensor:
     def type(self, dtype=None):
         if dtype is None:
             return f"autograd.{_TYPE_NAMES.get(self.dtype.name, self.dtype.name)}"
-        from .legacy_types import as_type_dtype  # x.type(torch.FloatTensor), x.type("...")
+        from .compat.legacy_types import as_type_dtype  # x.type(torch.FloatTensor), x.type("...")
 
         return self.to(as_type_dtype(dtype))
 

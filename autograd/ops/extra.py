@@ -960,7 +960,7 @@ METHODS = {
 
 
 def _strided():
-    from ..layout import strided
+    from ..compat.layout import strided
 
     return strided
 for _flag in ("is_sparse", "is_sparse_csr", "is_quantized", "is_meta", "is_mps", "is_xpu",
@@ -1000,6 +1000,6 @@ def _multinomial(self: Tensor, num_samples: int, replacement: bool, generator) -
 
 
 def _is_nonzero(self: Tensor) -> bool:
-    from ..queries import is_nonzero
+    from ..compat.queries import is_nonzero
 
     return is_nonzero(self)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import warnings
 
-from .tensor import Tensor
+from ..tensor import Tensor
 
 
 class _VariableMeta(type):

@@ -3,8 +3,8 @@ dtype, and ``x.type(torch.FloatTensor)`` / ``x.type("torch.FloatTensor")`` conve
 
 from __future__ import annotations
 
-from . import dtypes
-from .tensor import Tensor
+from .. import dtypes
+from ..tensor import Tensor
 
 
 class _TensorType(type):

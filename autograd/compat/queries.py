@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .tensor import Tensor
+from ..tensor import Tensor
 
 
 def _need_tensor(name: str, x) -> Tensor:
