@@ -1,23 +1,104 @@
-"""More of torch.distributions: Exponential, Laplace, Poisson, Gamma, Beta and Independent.
-
-log_prob / entropy / moments are Tensor expressions (lgamma and digamma are differentiable
-ops), so they backpropagate into the parameters; Gamma, Beta and Poisson draw samples with numpy
-and have no rsample here.
-"""
+"""Continuous distributions: Normal, Uniform (rsample reparameterised), Exponential, Laplace,
+Gamma, Beta. log_prob / entropy are Tensor expressions (lgamma and digamma are differentiable ops);
+Gamma and Beta draw samples with numpy and have no rsample here."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .distributions import Distribution, _broadcast, _check_positive, _check_support
-from .grad_mode import no_grad
-from .ops import digamma, lgamma, xlogy
-from .random import rng_of
-from .tensor import Tensor
+from .. import creation
+from ..ops import digamma, lgamma, xlogy
+from ..random import rng_of
+from ..tensor import Tensor
+from .base import (
+    Distribution,
+    _as_tensor,
+    _broadcast,
+    _check_positive,
+    _check_support,
+    _sampled,
+)
 
 
-def _sampled(like: Tensor, values: np.ndarray) -> Tensor:
-    return Tensor._make(np.asarray(values, dtype=like._data.dtype), False, None)
+class Normal(Distribution):
+    """torch.distributions.Normal(loc, scale): Gaussian with mean ``loc`` and std ``scale``."""
+
+    _params = ("loc", "scale")
+    has_rsample = True
+
+    def __init__(self, loc, scale, validate_args=None) -> None:
+        self.loc, self.scale = _broadcast(loc, scale)
+        _check_positive("scale", "Normal", self.scale)
+        super().__init__(self.loc.shape)
+
+    @property
+    def mean(self) -> Tensor:
+        return self.loc
+
+    @property
+    def mode(self) -> Tensor:
+        return self.loc
+
+    @property
+    def stddev(self) -> Tensor:
+        return self.scale
+
+    @property
+    def variance(self) -> Tensor:
+        return self.scale.pow(2)
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        """loc + eps * scale with eps ~ N(0, 1): differentiable in loc and scale."""
+        shape = self._extended_shape(sample_shape)
+        eps = creation.randn(*shape, dtype=self.loc.dtype)
+        return self.loc + eps * self.scale
+
+    def log_prob(self, value) -> Tensor:
+        value = _as_tensor(value, self.loc)
+        return (-((value - self.loc) ** 2) / (2 * self.variance) - self.scale.log()
+                - math.log(math.sqrt(2 * math.pi)))
+
+    def entropy(self) -> Tensor:
+        return 0.5 + 0.5 * math.log(2 * math.pi) + self.scale.log()
+
+    def cdf(self, value) -> Tensor:
+        value = _as_tensor(value, self.loc)
+        return 0.5 * (1 + ((value - self.loc) / (self.scale * math.sqrt(2))).erf())
+
+
+class Uniform(Distribution):
+    """torch.distributions.Uniform(low, high): uniform on [low, high)."""
+
+    _params = ("low", "high")
+    has_rsample = True
+
+    def __init__(self, low, high, validate_args=None) -> None:
+        self.low, self.high = _broadcast(low, high)
+        super().__init__(self.low.shape)
+
+    @property
+    def mean(self) -> Tensor:
+        return (self.high + self.low) / 2
+
+    @property
+    def variance(self) -> Tensor:
+        return (self.high - self.low).pow(2) / 12
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        shape = self._extended_shape(sample_shape)
+        u = creation.rand(*shape, dtype=self.low.dtype)
+        return self.low + u * (self.high - self.low)
+
+    def log_prob(self, value) -> Tensor:
+        value = _as_tensor(value, self.low)
+        inside = (self.low <= value) & (self.high > value)
+        _check_support(self, value, inside, "Interval(low, high)")
+        return -(self.high - self.low).log().expand(inside.shape)
+
+    def entropy(self) -> Tensor:
+        return (self.high - self.low).log()
 
 
 class Exponential(Distribution):
@@ -93,44 +174,6 @@ class Laplace(Distribution):
 
     def entropy(self) -> Tensor:
         return 1 + (2 * self.scale).log()
-
-
-class Poisson(Distribution):
-    """torch.distributions.Poisson(rate): counts with P(k) = rate**k exp(-rate) / k!."""
-
-    _params = ("rate",)
-
-    def __init__(self, rate, validate_args=None) -> None:
-        (self.rate,) = _broadcast(rate)
-        if not bool((self.rate >= 0).all()):
-            raise ValueError(f"Expected parameter rate (Tensor of shape "
-                             f"{tuple(self.rate.shape)}) of distribution Poisson to satisfy the "
-                             f"constraint GreaterThanEq(lower_bound=0.0), but found invalid "
-                             f"values:\n{self.rate!r}")
-        super().__init__(self.rate.shape)
-
-    @property
-    def mean(self) -> Tensor:
-        return self.rate
-
-    @property
-    def mode(self) -> Tensor:
-        return self.rate.floor()
-
-    @property
-    def variance(self) -> Tensor:
-        return self.rate
-
-    def sample(self, sample_shape=()) -> Tensor:
-        shape = self._extended_shape(sample_shape)
-        with no_grad():
-            rate = np.broadcast_to(self.rate._data, shape)
-            return _sampled(self.rate, rng_of(None).poisson(rate))
-
-    def log_prob(self, value: Tensor) -> Tensor:
-        _check_support(self, value, (value >= 0) & (value == value.floor()),
-                       "IntegerGreaterThan(lower_bound=0)")
-        return xlogy(value, self.rate) - self.rate - lgamma(value + 1)
 
 
 class Gamma(Distribution):
@@ -215,55 +258,3 @@ class Beta(Distribution):
         a, b = self.concentration1, self.concentration0
         return (self._log_beta() - (a - 1) * digamma(a) - (b - 1) * digamma(b)
                 + (a + b - 2) * digamma(a + b))
-
-
-class Independent(Distribution):
-    """torch.distributions.Independent(base, n): the base's last n batch dims become event dims
-    (log_prob and entropy sum over them)."""
-
-    def __init__(self, base_distribution: Distribution, reinterpreted_batch_ndims: int,
-                 validate_args=None) -> None:
-        n = reinterpreted_batch_ndims
-        if n > len(base_distribution.batch_shape):
-            raise ValueError(f"Expected reinterpreted_batch_ndims <= "
-                             f"len(base_distribution.batch_shape), actual {n} vs "
-                             f"{len(base_distribution.batch_shape)}")
-        self.base_dist = base_distribution
-        self.reinterpreted_batch_ndims = n
-        shape = base_distribution.batch_shape
-        split = len(shape) - n
-        super().__init__(shape[:split], shape[split:] + base_distribution.event_shape)
-
-    @property
-    def has_rsample(self) -> bool:
-        return self.base_dist.has_rsample
-
-    @property
-    def mean(self) -> Tensor:
-        return self.base_dist.mean
-
-    @property
-    def variance(self) -> Tensor:
-        return self.base_dist.variance
-
-    def sample(self, sample_shape=()) -> Tensor:
-        return self.base_dist.sample(sample_shape)
-
-    def rsample(self, sample_shape=()) -> Tensor:
-        return self.base_dist.rsample(sample_shape)
-
-    def _sum_event(self, value: Tensor) -> Tensor:
-        n = self.reinterpreted_batch_ndims
-        return value.sum(tuple(range(-n, 0))) if n else value
-
-    def log_prob(self, value: Tensor) -> Tensor:
-        return self._sum_event(self.base_dist.log_prob(value))
-
-    def entropy(self) -> Tensor:
-        return self._sum_event(self.base_dist.entropy())
-
-    def __repr__(self) -> str:
-        return f"Independent({self.base_dist!r}, {self.reinterpreted_batch_ndims})"
-
-
-__all__ = ["Exponential", "Laplace", "Poisson", "Gamma", "Beta", "Independent"]
