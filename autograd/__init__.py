@@ -27,10 +27,11 @@ from . import linalg
 from . import utils
 from . import functional
 from .serialization import load, save
-from . import debug, viz
-from .debug import (detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled,
-                    set_detect_anomaly)
-from .viz import draw_graph, print_graph
+from . import diagnostics
+from .diagnostics import (detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled,
+                          set_detect_anomaly, viz)
+from .diagnostics.viz import draw_graph, print_graph
+debug = diagnostics
 from .compat import backends, cuda
 from .compat.queries import is_floating_point, is_nonzero, is_tensor, numel
 from .distance import cdist
@@ -71,6 +72,9 @@ from numpy import dtype  # every autograd dtype (autograd.float32, ...) is a num
 from .compat.devices import accelerator, cpu, get_device, mps, xpu
 from .compat.amp import GradScaler
 
-# PyTorch's module paths (`import torch.cuda`, `from torch.amp import autocast`) reach the stand-ins
-for _name, _module in {"amp": amp, "backends": backends, "cuda": cuda, "testing": testing}.items():
+# PyTorch's module paths (`import torch.cuda`, `from torch.amp import autocast`) reach the
+# stand-ins;
+# `autograd.debug` and `autograd.viz` are the diagnostics package and its drawing part
+for _name, _module in {"amp": amp, "backends": backends, "cuda": cuda, "testing": testing,
+                       "debug": diagnostics, "viz": viz}.items():
     _sys.modules[f"{__name__}.{_name}"] = _module

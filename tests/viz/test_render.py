@@ -6,6 +6,7 @@ import pytest
 
 import autograd as torch
 from autograd import viz
+from autograd.diagnostics.viz import draw as viz_draw
 
 
 def small_graph():
@@ -42,11 +43,11 @@ def test_inline_display_in_jupyter_is_svg():
 
 def _hide_dot(monkeypatch):
     real_which = shutil.which
-    monkeypatch.setattr(viz.shutil, "which",
+    monkeypatch.setattr(viz_draw.shutil, "which",
                         lambda name, *a, **k: None if name == "dot" else real_which(name, *a, **k))
 
 
-@pytest.mark.skipif(viz._find_fallback() is None, reason="graphviz-pure is not installed")
+@pytest.mark.skipif(viz_draw._find_fallback() is None, reason="graphviz-pure is not installed")
 def test_without_dot_the_graphviz_pure_fallback_renders(monkeypatch, tmp_path):
     _hide_dot(monkeypatch)
     assert viz.renderer_available() == "graphviz-pure"
@@ -60,7 +61,7 @@ def test_without_dot_the_graphviz_pure_fallback_renders(monkeypatch, tmp_path):
 
 def test_without_any_renderer_one_clear_error_says_how_to_install(monkeypatch, tmp_path):
     _hide_dot(monkeypatch)
-    monkeypatch.setattr(viz, "_find_fallback", lambda: None)
+    monkeypatch.setattr(viz_draw, "_find_fallback", lambda: None)
     assert viz.renderer_available() is None
     loss, params = small_graph()
     g = torch.draw_graph(loss, params=params)
@@ -74,7 +75,7 @@ def test_without_any_renderer_one_clear_error_says_how_to_install(monkeypatch, t
 
 
 def test_without_the_graphviz_package_print_graph_still_works(monkeypatch):
-    monkeypatch.setattr(viz, "graphviz", None)
+    monkeypatch.setattr(viz_draw, "graphviz", None)
     loss, params = small_graph()
     with pytest.raises(ImportError, match="pip install graphviz"):
         torch.draw_graph(loss)

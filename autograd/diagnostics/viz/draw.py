@@ -17,10 +17,10 @@ import sys
 
 import numpy as np
 
-from . import grad_mode
-from .debug_record import record
-from .tensor import Tensor
-from .viz_graph import GraphModel, VNode, build_graph, collapse_modules, summarise
+from ... import grad_mode
+from ...tensor import Tensor
+from ..recording import record
+from .graph import GraphModel, VNode, build_graph, collapse_modules, summarise
 
 try:
     import graphviz

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .debug_record import record_of
-from .tensor import Tensor
+from ...tensor import Tensor
+from ..recording import record_of
 
 
 @dataclass

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import engine, function
-from .tensor import Tensor
+from .. import engine, function
+from ..tensor import Tensor
 
 # Outputs with at most this many elements keep a copy of their values for drawing.
 VALUE_LIMIT = 64
 _STACK_DEPTH = 40
 
-_AUTOGRAD_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_AUTOGRAD_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _ROOT = os.path.dirname(os.path.dirname(_AUTOGRAD_DIR))
 _LIBRARY_DIRS = tuple(os.path.join(_ROOT, name) + os.sep for name in ("autograd", "nn", "optim"))
 

@@ -1,8 +1,5 @@
-"""Debugging gradients: anomaly detection, model-level and per-op gradient checks, gradient reports.
+"""Checking gradients: the course notes' check on a whole model, per-op audits, gradient reports.
 
-- ``detect_anomaly()`` / ``set_detect_anomaly()`` (torch.autograd's): the first NaN/Inf in forward
-  or backward raises, naming the op, its shapes and the user's line that created it (and the `where`
-  trap when that is the cause).
 - ``check_gradients(model, loss_fn, *inputs)``: the course notes' gradient check on a whole model.
 - ``audit_graph(loss)``: gradchecks every recorded node's backward on its real inputs (float64).
 - ``grad_report(model)`` and ``plot_grad_flow(model)``: per-layer gradient norms and update ratios.
@@ -11,76 +8,15 @@
 from __future__ import annotations
 
 import copy
-import functools
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import debug_record, grad_mode
-from . import random as _random
-from .debug_record import AnomalyError, NodeRecord, record, record_of
-from .engine import grad as _grad
-from .tensor import Tensor
-
-__all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
-           "is_anomaly_check_nan_enabled", "AnomalyError", "record", "check_gradients",
-           "GradientCheckReport", "audit_graph", "AuditReport", "grad_report", "GradReport",
-           "plot_grad_flow", "relative_error_verdict"]
-
-
-# ---------------------------------------------------------------- anomaly mode
-def is_anomaly_enabled() -> bool:
-    """Whether anomaly detection is on (torch.is_anomaly_enabled)."""
-    return debug_record.STATE.anomaly
-
-
-def is_anomaly_check_nan_enabled() -> bool:
-    """Whether anomaly mode checks for NaN/Inf (torch.is_anomaly_check_nan_enabled)."""
-    return debug_record.STATE.check_nan
-
-
-class detect_anomaly:
-    """Context manager / decorator turning anomaly detection on (torch.autograd.detect_anomaly).
-
-    Each op remembers the line that created it; the first NaN produced in forward that flows on,
-    and the first NaN/Inf produced in backward, raise ``AnomalyError`` naming the op, the shapes
-    and that line. Errors inside a backward get the forward traceback of their op as a note.
-    """
-
-    def __init__(self, check_nan: bool = True) -> None:
-        self.check_nan = check_nan
-        self._prev = None
-
-    def __enter__(self) -> detect_anomaly:
-        self._prev = (debug_record.STATE.anomaly, debug_record.STATE.check_nan)
-        debug_record.set_anomaly(True, self.check_nan)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        debug_record.set_anomaly(*self._prev)
-
-    def __call__(self, fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with detect_anomaly(self.check_nan):
-                return fn(*args, **kwargs)
-
-        return wrapper
-
-
-class set_detect_anomaly:
-    """Turn anomaly detection on or off now; as a context manager, restore it on exit
-    (torch.autograd.set_detect_anomaly)."""
-
-    def __init__(self, mode: bool, check_nan: bool = True) -> None:
-        self._prev = (debug_record.STATE.anomaly, debug_record.STATE.check_nan)
-        debug_record.set_anomaly(mode, check_nan)
-
-    def __enter__(self) -> set_detect_anomaly:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        debug_record.set_anomaly(*self._prev)
+from .. import grad_mode
+from .. import random as _random
+from ..engine import grad as _grad
+from ..tensor import Tensor
+from .recording import NodeRecord, record, record_of
 
 
 # ---------------------------------------------------------------- thresholds from the notes
