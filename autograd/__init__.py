@@ -12,6 +12,8 @@ from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, se
 from .engine import backward, grad
 from . import ops
 from .ops import *  # noqa: F403  (every op module's __all__: add, cat, sum, ...)
+from . import composite
+from .composite import *  # noqa: F403  (diff, gradient, isin, windows, ...)
 from .creation import (arange, as_tensor, bernoulli, empty, empty_like, eye, from_numpy, full,
                        full_like, linspace, logspace, multinomial, normal, ones, ones_like, rand,
                        rand_like, randint, randint_like, randn, randn_like, randperm, tensor,
@@ -34,7 +36,6 @@ from .diagnostics.viz import draw_graph, print_graph
 debug = diagnostics
 from .compat import backends, cuda
 from .compat.queries import is_floating_point, is_nonzero, is_tensor, numel
-from .distance import cdist
 from .compat.variable import Variable
 from .compat.constants import __version__, e, inf, nan, pi
 from .compat.type_info import finfo, iinfo
@@ -46,10 +47,13 @@ from .compat.legacy_types import (BoolTensor, ByteTensor, CharTensor, DoubleTens
 def __getattr__(name: str):
     """`torch.nn`, `torch.optim` in `import autograd as torch` scripts: the sibling packages,
     imported on first use (they import autograd, so autograd cannot import them eagerly)."""
-    if name in ("nn", "optim"):
-        import importlib
+    import importlib
 
+    if name in ("nn", "optim"):
         return importlib.import_module(name)
+    spellings = importlib.import_module("nn.functional.torch_spellings")
+    if name in spellings.__all__:
+        return getattr(spellings, name)
     raise AttributeError(f"module 'autograd' has no attribute '{name}'")
 from .printing import set_printoptions
 from . import distributions

@@ -12,16 +12,18 @@ from ..tensor import Tensor
 __all__ = []
 
 
-def _load() -> None:
-    names = sorted(info.name for info in pkgutil.iter_modules(__path__)
+def bind_modules(package: str, path, namespace: dict, public: list) -> None:
+    """Import every public module of ``package``: put its ``METHODS`` onto Tensor and its
+    ``__all__`` names into ``namespace`` (listed in ``public``); composite/ binds the same way."""
+    names = sorted(info.name for info in pkgutil.iter_modules(path)
                    if not info.name.startswith("_"))
     for name in names:
-        module = importlib.import_module(f"{__name__}.{name}")
+        module = importlib.import_module(f"{package}.{name}")
         for method, fn in getattr(module, "METHODS", {}).items():
             setattr(Tensor, method, fn)
-        for public in getattr(module, "__all__", ()):
-            globals()[public] = getattr(module, public)
-            __all__.append(public)
+        for name in getattr(module, "__all__", ()):
+            namespace[name] = getattr(module, name)
+            public.append(name)
 
 
-_load()
+bind_modules(__name__, __path__, globals(), __all__)

@@ -14,6 +14,7 @@ import warnings
 
 import autograd
 from autograd import Tensor
+from autograd.composite.activation import hardshrink
 from autograd.ops import activation as _ops
 
 __all__ = ["relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "prelu", "rrelu", "rrelu_",
@@ -184,11 +185,6 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     zeros = input * 0.0
     return autograd.where(input > lambd, input - lambd,
                           autograd.where(input < -lambd, input + lambd, zeros))
-
-
-def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
-    """x where |x| > lambd, else 0 (torch.nn.functional.hardshrink)."""
-    return autograd.where((input > lambd) | (input < -lambd), input, input * 0.0)
 
 
 def _threshold(input: Tensor, limit: float, value: float, inplace: bool) -> Tensor:

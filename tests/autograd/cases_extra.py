@@ -1,4 +1,4 @@
-"""Op cases for the compositions in autograd/ops/extra.py (diff, cov, trapezoid, vander, ...)."""
+"""Op cases for the compositions in autograd/composite/ (diff, cov, trapezoid, vander, ...)."""
 
 from tests.helpers.optable import OpCase
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import linalg
-from .tensor import Tensor
+from .. import linalg
+from ..tensor import Tensor
 
 
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
@@ -20,3 +20,6 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
         raise RuntimeError(f"cdist only supports non-negative p values (got p={p})")
     differences = x1.unsqueeze(-2) - x2.unsqueeze(-3)
     return linalg.vector_norm(differences, ord=p, dim=-1)
+
+
+__all__ = ["cdist"]
