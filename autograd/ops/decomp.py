@@ -1,8 +1,7 @@
-"""Matrix decompositions and the reductions that need a sort: cholesky, lu, qr, eigh, svd, pinv,
-slogdet (forwards by numpy.linalg, LU by partial pivoting as LAPACK's getrf), plus what is composed
-from them and from existing ops: solves (cholesky_solve, lu_solve, solve_triangular, lstsq,
-tensorsolve), cross, multi_dot, matrix_power, matrix_exp, cond, low-rank SVD/PCA, quantile,
-logcumsumexp and mode.
+"""Matrix decompositions: cholesky, lu, qr, eigh, svd, pinv, slogdet (forwards by numpy.linalg, LU
+by partial pivoting as LAPACK's getrf), plus what is composed from them and from existing ops:
+solves (cholesky_solve, lu_solve, solve_triangular, lstsq, tensorsolve), cross, multi_dot,
+matrix_power, matrix_exp, cond, low-rank SVD/PCA.
 
 Decompositions with several outputs cannot hand their outputs to backward as graph tensors (only
 a single saved output is linked), so under create_graph their backward re-applies the op to the
@@ -13,28 +12,18 @@ again. Eigenvector / singular-vector gradients assume distinct eigenvalues / sin
 from __future__ import annotations
 
 import math
-from collections import namedtuple
 
 import numpy as np
 
-from .. import dtypes
 from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from ._base import Op, const, norm_dim
 from .elementwise import where
-from .index import gather, sort
 from .linalg import LinAlgError, inverse, matmul
-from .reduce import TakeAlongDim
-from .shape import cat, diag_embed, flip, movedim, reshape, stack, transpose, tril, unsqueeze
+from .reduce import _result_type
+from .shape import cat, diag_embed, movedim, reshape, stack, transpose, tril, unsqueeze
 
 # ---------------------------------------------------------------- helpers
-
-
-def _result_type(name: str, fields: str):
-    cls = namedtuple(name, fields)
-    cls.__module__ = "autograd.return_types"
-    cls.__doc__ = f"Result of {name}(): a tuple with named fields (torch.return_types)."
-    return cls
 
 
 linalg_qr = _result_type("linalg_qr", "Q R")
@@ -45,7 +34,6 @@ linalg_lstsq = _result_type("linalg_lstsq", "solution residuals rank singular_va
 svd_result = _result_type("svd", "U S V")
 qr_result = _result_type("qr", "Q R")
 slogdet_result = _result_type("slogdet", "sign logabsdet")
-mode_result = _result_type("mode", "values indices")
 linalg_cholesky_ex = _result_type("linalg_cholesky_ex", "L info")
 linalg_inv_ex = _result_type("linalg_inv_ex", "inverse info")
 linalg_solve_ex = _result_type("linalg_solve_ex", "result info")
@@ -973,165 +961,9 @@ def matrix_exp(A: Tensor) -> Tensor:
     return r
 
 
-# ---------------------------------------------------------------- quantile
-_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
-
-
-def _quantile(op: str, ignore_nan: bool, input: Tensor, q, dim, keepdim: bool,
-              interpolation: str) -> Tensor:
-    _check(op, input)
-    if input.dtype.kind != "f":
-        raise RuntimeError(f"{op}() input tensor must be either float or double dtype, got "
-                           f"{input.dtype}")
-    if interpolation not in _INTERPOLATIONS:
-        raise RuntimeError(f"{op}() interpolation must be one of linear, lower, higher, "
-                           f"midpoint or nearest. Got {interpolation}")
-    if isinstance(q, Tensor):
-        if q.dtype != input.dtype:
-            raise RuntimeError(f"{op}() q tensor must be same dtype as the input tensor, got "
-                               f"{q.dtype} and {input.dtype}")
-        if q.ndim > 1:
-            raise RuntimeError(f"{op}() q must be a scalar or 1D tensor, got shape "
-                               f"{tuple(q.shape)}")
-        qs, q_vec = q._data.astype(np.float64).reshape(-1), q.ndim == 1
-    else:
-        qs, q_vec = np.asarray([float(q)]), False
-    if np.any((qs < 0) | (qs > 1)):
-        raise RuntimeError(f"{op}() q values must be in the range [0, 1]")
-    if input.numel() == 0:
-        raise RuntimeError(f"{op}() input tensor must be non-empty")
-    if dim is None:
-        x, axis = reshape(input, (-1,)), 0
-        out_shape = ()
-    else:
-        axis = norm_dim(dim, input.ndim, op)
-        x = input if input.ndim else reshape(input, (1,))
-        out_shape = tuple(1 if i == axis else s for i, s in enumerate(input.shape)) \
-            if keepdim else tuple(s for i, s in enumerate(input.shape) if i != axis)
-    if keepdim and dim is None:
-        out_shape = (1,) * input.ndim
-    x = movedim(x, axis, -1) if x.ndim > 1 else x
-    values = sort(x, -1).values  # NaN sorts last
-    n = values.shape[-1]
-    nan = np.isnan(x._data)
-    count = n - nan.sum(-1, keepdims=True) if ignore_nan else np.full(nan.shape[:-1] + (1,), n)
-    # rank of each quantile in each row; rows with NaN take the last (NaN) entry
-    rank = qs * (count - 1)  # (..., nq)
-    if not ignore_nan:
-        rank = np.where(nan.any(-1, keepdims=True), n - 1, rank)
-    rank = np.where(count == 0, n - 1, rank)  # an all-NaN row: NaN
-    if interpolation == "lower":
-        rank = np.floor(rank)
-    elif interpolation == "higher":
-        rank = np.ceil(rank)
-    elif interpolation == "nearest":
-        rank = np.round(rank)
-    below = np.floor(rank).astype(np.int64)
-    above = np.ceil(rank).astype(np.int64)
-    lo = gather(values, -1, const(below))
-    if interpolation in ("lower", "higher", "nearest"):
-        result = lo
-    else:
-        hi = gather(values, -1, const(above))
-        if interpolation == "midpoint":
-            weight = np.where(below == above, 0.0, 0.5)
-        else:
-            weight = rank - below
-        result = lo + (hi - lo) * const(weight.astype(input._data.dtype))
-    # (..., nq) -> (nq, out_shape)
-    result = movedim(result, -1, 0) if result.ndim > 1 else result
-    return reshape(result, ((len(qs),) if q_vec else ()) + out_shape)
-
-
-def quantile(input: Tensor, q, dim=None, keepdim: bool = False, *,
-             interpolation: str = "linear", out=None) -> Tensor:
-    """The q-th quantiles along ``dim`` (all elements when None); NaN if a row holds NaN
-    (torch.quantile)."""
-    return _quantile("quantile", False, input, q, dim, keepdim, interpolation)
-
-
-def nanquantile(input: Tensor, q, dim=None, keepdim: bool = False, *,
-                interpolation: str = "linear", out=None) -> Tensor:
-    """The q-th quantiles of the non-NaN values along ``dim`` (torch.nanquantile)."""
-    return _quantile("nanquantile", True, input, q, dim, keepdim, interpolation)
-
-
-# ---------------------------------------------------------------- logcumsumexp
-class LogCumSumExp(Op):
-    """log(cumsum(exp(x))) by np.logaddexp.accumulate (no overflow, no underflow to -inf); the
-    gradient splits the incoming gradient by sign and uses reversed logcumsumexp sums."""
-
-    @staticmethod
-    def forward(ctx, x, axis):
-        ctx.axis = axis
-        with np.errstate(invalid="ignore"):
-            out = np.logaddexp.accumulate(x._data, axis=axis)
-        ctx.save_for_backward(x, out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, out = ctx.saved_tensors
-        axis = ctx.axis
-        lowest = float(np.finfo(grad._data.dtype).min)
-        nonzero = const(grad._data != 0)
-        log_abs = where(nonzero, grad.abs(), 1.0).log()
-        pos = where(const(grad._data > 0), log_abs, lowest)
-        neg = where(const(grad._data < 0), log_abs, lowest)
-
-        def rev(t):
-            return flip(LogCumSumExp.apply(flip(t, (axis,)), axis), (axis,))
-
-        with np.errstate(over="ignore"):
-            return (rev(pos - out) + x).exp() - (rev(neg - out) + x).exp(), None
-
-
-def logcumsumexp(input: Tensor, dim: int) -> Tensor:
-    """log(cumsum(exp(input))) along ``dim``, computed stably (torch.logcumsumexp)."""
-    _check("logcumsumexp", input)
-    if input.dtype.kind != "f":
-        input = input.to(dtypes.get_default_dtype())
-    if input.ndim == 0:
-        norm_dim(dim, 0, "logcumsumexp")
-        return LogCumSumExp.apply(reshape(input, (1,)), 0).reshape(())
-    return LogCumSumExp.apply(input, norm_dim(dim, input.ndim, "logcumsumexp"))
-
-
-# ---------------------------------------------------------------- mode
-def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
-    """(values, indices) of the most frequent value along ``dim`` (the smallest on ties, its last
-    position); the indices are not differentiable (torch.mode)."""
-    _check("mode", input)
-    if input.ndim == 0:
-        norm_dim(dim, 0, "mode")
-        return mode_result(input * 1 if input.requires_grad else input,
-                           const(np.zeros((), np.int64)))
-    axis = norm_dim(dim, input.ndim, "mode")
-    if input.shape[axis] == 0:
-        raise IndexError(f"mode(): Expected reduction dim {axis} to have non-zero size.")
-    data = np.moveaxis(input._data, axis, -1)
-    n = data.shape[-1]
-    order = np.argsort(data, axis=-1, kind="stable")
-    s = np.take_along_axis(data, order, -1)
-    # run lengths of equal sorted values: the mode is the first longest run (smallest value)
-    new_run = np.concatenate([np.ones(s.shape[:-1] + (1,), bool), s[..., 1:] != s[..., :-1]], -1)
-    run_id = np.cumsum(new_run, -1) - 1
-    rows = run_id.size // n
-    flat_ids = run_id.reshape(rows, n) + (np.arange(rows) * n)[:, None]
-    counts = np.bincount(flat_ids.ravel(), minlength=rows * n).reshape(s.shape)
-    best_run = np.argmax(counts, -1)[..., None]
-    # last sorted position of that run is its largest original index (stable sort)
-    last = np.where(run_id == best_run, np.arange(n), -1).max(-1, keepdims=True)
-    idx = np.take_along_axis(order, last, -1)
-    idx = np.moveaxis(idx, -1, axis).astype(np.int64)
-    values = TakeAlongDim.apply(input, idx, axis, keepdim)
-    return mode_result(values, const(idx if keepdim else np.squeeze(idx, axis)))
-
-
 __all__ = ["logdet", "slogdet", "svd", "qr", "pinverse", "cholesky_solve", "cholesky_inverse",
-           "cross", "triangular_solve", "chain_matmul", "matrix_power", "matrix_exp",
-           "quantile", "nanquantile", "logcumsumexp", "mode", "lu", "lu_unpack", "lu_solve",
-           "svd_lowrank", "pca_lowrank"]
+           "cross", "triangular_solve", "chain_matmul", "matrix_power", "matrix_exp", "lu",
+           "lu_unpack", "lu_solve", "svd_lowrank", "pca_lowrank"]
 
 # torch's top-level legacy spellings (the torch.linalg ones are exported by autograd.linalg)
 svd_linalg, qr_linalg, slogdet_linalg, cross_linalg = svd, qr, slogdet, cross
@@ -1143,6 +975,4 @@ METHODS = {"logdet": logdet, "slogdet": slogdet_legacy, "svd": svd_legacy, "qr":
            "pinverse": pinverse, "cholesky_solve": cholesky_solve,
            "cholesky_inverse": cholesky_inverse, "cross": cross_legacy,
            "triangular_solve": triangular_solve, "lu": lu_legacy, "lu_solve": lu_solve_legacy,
-           "matrix_power": matrix_power, "matrix_exp": matrix_exp, "quantile": quantile,
-           "nanquantile": nanquantile,
-           "logcumsumexp": logcumsumexp, "mode": mode}
+           "matrix_power": matrix_power, "matrix_exp": matrix_exp}

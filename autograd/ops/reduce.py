@@ -19,7 +19,7 @@ from .. import dtypes
 from ..tensor import Tensor
 from ._base import Op, const, norm_dim, norm_dims
 from .elementwise import where
-from .shape import _accepts_axis, expand, reshape
+from .shape import _accepts_axis, expand, flip, reshape
 
 # ---------------------------------------------------------------- helpers
 
@@ -106,6 +106,7 @@ class return_types:  # noqa: N801 (mirrors the torch.return_types module)
     sort = _result_type("sort")
     topk = _result_type("topk")
     kthvalue = _result_type("kthvalue")
+    mode = _result_type("mode")
 
 
 # ---------------------------------------------------------------- sum, mean, nansum, nanmean
@@ -776,6 +777,78 @@ def count_nonzero(input: Tensor, dim=None) -> Tensor:
     return const(np.asarray(np.count_nonzero(input._data, axis=axes), dtype=np.int64))
 
 
+# ---------------------------------------------------------------- logcumsumexp
+class LogCumSumExp(Op):
+    """log(cumsum(exp(x))) by np.logaddexp.accumulate (no overflow, no underflow to -inf); the
+    gradient splits the incoming gradient by sign and uses reversed logcumsumexp sums."""
+
+    @staticmethod
+    def forward(ctx, x, axis):
+        ctx.axis = axis
+        with np.errstate(invalid="ignore"):
+            out = np.logaddexp.accumulate(x._data, axis=axis)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        axis = ctx.axis
+        lowest = float(np.finfo(grad._data.dtype).min)
+        nonzero = const(grad._data != 0)
+        log_abs = where(nonzero, grad.abs(), 1.0).log()
+        pos = where(const(grad._data > 0), log_abs, lowest)
+        neg = where(const(grad._data < 0), log_abs, lowest)
+
+        def rev(t):
+            return flip(LogCumSumExp.apply(flip(t, (axis,)), axis), (axis,))
+
+        with np.errstate(over="ignore"):
+            return (rev(pos - out) + x).exp() - (rev(neg - out) + x).exp(), None
+
+
+def logcumsumexp(input: Tensor, dim: int) -> Tensor:
+    """log(cumsum(exp(input))) along ``dim``, computed stably (torch.logcumsumexp)."""
+    _check_tensor(input, "logcumsumexp")
+    if input.dtype.kind != "f":
+        input = input.to(dtypes.get_default_dtype())
+    if input.ndim == 0:
+        norm_dim(dim, 0, "logcumsumexp")
+        return LogCumSumExp.apply(reshape(input, (1,)), 0).reshape(())
+    return LogCumSumExp.apply(input, norm_dim(dim, input.ndim, "logcumsumexp"))
+
+
+# ---------------------------------------------------------------- mode
+def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:
+    """(values, indices) of the most frequent value along ``dim`` (the smallest on ties, its last
+    position); the indices are not differentiable (torch.mode)."""
+    _check_tensor(input, "mode")
+    if input.ndim == 0:
+        norm_dim(dim, 0, "mode")
+        return return_types.mode(input * 1 if input.requires_grad else input,
+                           const(np.zeros((), np.int64)))
+    axis = norm_dim(dim, input.ndim, "mode")
+    if input.shape[axis] == 0:
+        raise IndexError(f"mode(): Expected reduction dim {axis} to have non-zero size.")
+    data = np.moveaxis(input._data, axis, -1)
+    n = data.shape[-1]
+    order = np.argsort(data, axis=-1, kind="stable")
+    s = np.take_along_axis(data, order, -1)
+    # run lengths of equal sorted values: the mode is the first longest run (smallest value)
+    new_run = np.concatenate([np.ones(s.shape[:-1] + (1,), bool), s[..., 1:] != s[..., :-1]], -1)
+    run_id = np.cumsum(new_run, -1) - 1
+    rows = run_id.size // n
+    flat_ids = run_id.reshape(rows, n) + (np.arange(rows) * n)[:, None]
+    counts = np.bincount(flat_ids.ravel(), minlength=rows * n).reshape(s.shape)
+    best_run = np.argmax(counts, -1)[..., None]
+    # last sorted position of that run is its largest original index (stable sort)
+    last = np.where(run_id == best_run, np.arange(n), -1).max(-1, keepdims=True)
+    idx = np.take_along_axis(order, last, -1)
+    idx = np.moveaxis(idx, -1, axis).astype(np.int64)
+    values = TakeAlongDim.apply(input, idx, axis, keepdim)
+    return return_types.mode(values, const(idx if keepdim else np.squeeze(idx, axis)))
+
+
 for _name in ("sum", "mean", "nansum", "nanmean", "prod", "var", "std", "var_mean", "std_mean",
               "max", "min", "amax", "amin", "argmax", "argmin", "median", "nanmedian", "logsumexp",
               "cumsum", "cumprod", "cummax", "cummin", "aminmax", "norm", "all", "any",
@@ -785,7 +858,7 @@ for _name in ("sum", "mean", "nansum", "nanmean", "prod", "var", "std", "var_mea
 __all__ = ["sum", "mean", "nansum", "nanmean", "prod", "var", "std", "var_mean", "std_mean",
            "max", "min", "amax", "amin", "argmax", "argmin", "median", "nanmedian", "logsumexp",
            "cumsum", "cumprod", "cummax", "cummin", "aminmax", "norm", "all", "any",
-           "count_nonzero", "return_types"]
+           "count_nonzero", "logcumsumexp", "mode", "return_types"]
 
 METHODS = {
     "sum": sum, "mean": mean, "nansum": nansum, "nanmean": nanmean, "prod": prod, "var": var,
@@ -793,5 +866,5 @@ METHODS = {
     "argmin": argmin, "median": median, "nanmedian": nanmedian, "logsumexp": logsumexp,
     "cumsum": cumsum, "cumprod": cumprod, "cummax": cummax, "cummin": cummin,
     "aminmax": aminmax, "norm": norm, "all": all, "any": any,
-    "count_nonzero": count_nonzero,
+    "count_nonzero": count_nonzero, "logcumsumexp": logcumsumexp, "mode": mode,
 }
