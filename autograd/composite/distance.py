@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import linalg
+from ..ops.reduce import vector_norm
 from ..tensor import Tensor
 
 
@@ -19,7 +19,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
     if p < 0:
         raise RuntimeError(f"cdist only supports non-negative p values (got p={p})")
     differences = x1.unsqueeze(-2) - x2.unsqueeze(-3)
-    return linalg.vector_norm(differences, ord=p, dim=-1)
+    return vector_norm(differences, ord=p, dim=-1)
 
 
 __all__ = ["cdist"]

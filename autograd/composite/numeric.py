@@ -1,5 +1,5 @@
 """Numerical functions composed from the primitive ops (torch.diff, gradient, cov, corrcoef,
-trapezoid, vander, renorm, ...): written in Tensor ops, so their gradients come from the
+trapezoid, renorm, ...): written in Tensor ops, so their gradients come from the
 primitives."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import math
 
 import numpy as np
 
-from .. import dtypes
 from ..ops._base import binary_operands, const, float_operand, norm_dim, to_tensor
 from ..ops._support import inplace
 from ..ops.reduce import vector_norm
@@ -164,24 +163,6 @@ def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None
     return (pairs * _spacing(y, x, dx, axis, "cumulative_trapezoid")).cumsum(axis) / 2
 
 
-def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
-    """Vandermonde matrix: columns are powers of ``x`` (torch.vander)."""
-    if x.dim() != 1:
-        raise RuntimeError("x must be a one-dimensional tensor.")
-    if N is None:
-        N = x.shape[0]
-    if N < 0:
-        raise RuntimeError("N must be non-negative.")
-    if x.dtype.kind == "b":
-        x = x.to(dtypes.int64)
-    if N == 0:
-        return const(np.empty((x.shape[0], 0), x.dtype))
-    columns = x.unsqueeze(1).expand(x.shape[0], N - 1)
-    ones = const(np.ones((x.shape[0], 1), x.dtype))
-    powers = cat([ones, columns], 1).cumprod(1) if N > 1 else ones
-    return powers if increasing else powers.flip(1)
-
-
 def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
     """Rescale each slice along ``dim`` whose p-norm exceeds ``maxnorm`` (torch.renorm)."""
     if p <= 0:
@@ -317,7 +298,7 @@ def nextafter(input: Tensor, other: Tensor) -> Tensor:
 
 
 __all__ = ["diff", "gradient", "cov", "corrcoef", "inner", "dist", "trapezoid", "trapz",
-           "cumulative_trapezoid", "vander", "renorm", "ldexp", "combinations", "angle",
+           "cumulative_trapezoid", "renorm", "ldexp", "combinations", "angle",
            "nextafter"]
 
 METHODS = {"diff": diff, "cov": cov, "corrcoef": corrcoef, "inner": inner, "dist": dist,

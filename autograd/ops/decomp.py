@@ -1,7 +1,6 @@
-"""Matrix decompositions: cholesky, lu, qr, eigh, svd, pinv, slogdet (forwards by numpy.linalg, LU
-by partial pivoting as LAPACK's getrf), plus what is composed from them and from existing ops:
-solves (cholesky_solve, lu_solve, solve_triangular, lstsq, tensorsolve), cross, multi_dot,
-matrix_power, matrix_exp, cond, low-rank SVD/PCA.
+"""Matrix decompositions: cholesky, lu (with lu_factor/lu_unpack/lu_solve), qr, eigh, svd, pinv,
+slogdet; forwards by numpy.linalg, LU by partial pivoting as LAPACK's getrf. What is composed from
+them (solves, lstsq, cond, matrix_exp, low-rank SVD, ...) is in autograd/composite/linalg.py.
 
 Decompositions with several outputs cannot hand their outputs to backward as graph tensors (only
 a single saved output is linked), so under create_graph their backward re-applies the op to the
@@ -17,11 +16,11 @@ import numpy as np
 
 from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
-from ._base import Op, const, norm_dim
+from ._base import Op, const
 from .elementwise import where
-from .linalg import LinAlgError, inverse, matmul
+from .linalg import LinAlgError, inverse, matmul, solve
 from .reduce import _result_type
-from .shape import cat, diag_embed, movedim, reshape, stack, transpose, tril, unsqueeze
+from .shape import cat, diag_embed, transpose, tril, triu, unsqueeze
 
 # ---------------------------------------------------------------- helpers
 
@@ -30,18 +29,13 @@ linalg_qr = _result_type("linalg_qr", "Q R")
 linalg_eigh = _result_type("linalg_eigh", "eigenvalues eigenvectors")
 linalg_svd = _result_type("linalg_svd", "U S Vh")
 linalg_slogdet = _result_type("linalg_slogdet", "sign logabsdet")
-linalg_lstsq = _result_type("linalg_lstsq", "solution residuals rank singular_values")
 svd_result = _result_type("svd", "U S V")
 qr_result = _result_type("qr", "Q R")
 slogdet_result = _result_type("slogdet", "sign logabsdet")
-linalg_cholesky_ex = _result_type("linalg_cholesky_ex", "L info")
-linalg_inv_ex = _result_type("linalg_inv_ex", "inverse info")
-linalg_solve_ex = _result_type("linalg_solve_ex", "result info")
 linalg_lu = _result_type("linalg_lu", "P L U")
 linalg_lu_factor = _result_type("linalg_lu_factor", "LU pivots")
 linalg_lu_factor_ex = _result_type("linalg_lu_factor_ex", "LU pivots info")
 lu_unpack_result = _result_type("lu_unpack", "P L U")
-triangular_solve_result = _result_type("triangular_solve", "solution cloned_coefficient")
 
 
 def _mT(x: Tensor) -> Tensor:
@@ -96,7 +90,6 @@ def _live_outputs(ctx, op, a, *args):
 class Cholesky(Op):
     """Lower Cholesky factor L of a symmetric positive-definite A (lower triangle read);
     gA = L^-T Phi(L^T gL) L^-1 with Phi the lower triangle, diagonal halved, symmetrised."""
-
     @staticmethod
     def forward(ctx, a):
         try:
@@ -129,21 +122,6 @@ def cholesky(A: Tensor, *, upper: bool = False, out=None) -> Tensor:
     return _mT(L) if upper else L
 
 
-def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:
-    """Solve A X = B given the Cholesky factor of A (torch.cholesky_solve)."""
-    _matrix("cholesky_solve", L, square=True)
-    _check("cholesky_solve", B)
-    from .linalg import solve
-    A = matmul(_mT(L), L) if upper else matmul(L, _mT(L))
-    return solve(A, B)
-
-
-def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:
-    """Inverse of A = L L^T given its Cholesky factor (torch.cholesky_inverse)."""
-    _matrix("cholesky_inverse", L, square=True)
-    return inverse(matmul(_mT(L), L) if upper else matmul(L, _mT(L)))
-
-
 def _first_failure(a: np.ndarray, factor) -> np.ndarray:
     """LAPACK's info per matrix: 0, or the order of the first leading minor that fails."""
     flat = a.reshape((-1,) + a.shape[-2:])
@@ -156,173 +134,6 @@ def _first_failure(a: np.ndarray, factor) -> np.ndarray:
                 info[i] = k
                 break
     return info.reshape(a.shape[:-2])
-
-
-def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> tuple:
-    """(L, info): the Cholesky factor and 0, or the order of the leading minor that is not
-    positive-definite (then L is NaN) (torch.linalg.cholesky_ex)."""
-    _matrix("linalg.cholesky_ex", A, square=True)
-    info = _first_failure(A._data, np.linalg.cholesky) if A.shape[-1] else \
-        np.zeros(A.shape[:-2], np.int32)
-    if check_errors or not info.any():
-        return linalg_cholesky_ex(cholesky(A, upper=upper), const(info))
-    bad = const((info > 0)[..., None, None])
-    safe = where(bad, const(np.eye(A.shape[-1], dtype=A._data.dtype)), A)
-    return linalg_cholesky_ex(where(bad, math.nan, cholesky(safe, upper=upper)), const(info))
-
-
-def inv_ex(A: Tensor, *, check_errors: bool = False) -> tuple:
-    """(inverse, info): info is 0, or positive for a singular matrix (whose inverse is then NaN)
-    (torch.linalg.inv_ex)."""
-    _matrix("linalg.inv_ex", A, square=True)
-    dets = np.linalg.det(A._data)
-    singular = dets == 0
-    if check_errors or not np.any(singular):
-        return linalg_inv_ex(inverse(A), const(np.zeros(A.shape[:-2], np.int32)))
-    info = np.where(singular, _first_failure_lu(A._data), 0).astype(np.int32)
-    bad = const(singular[..., None, None])
-    safe = where(bad, const(np.eye(A.shape[-1], dtype=A._data.dtype)), A)
-    return linalg_inv_ex(where(bad, math.nan, inverse(safe)), const(info))
-
-
-def _first_failure_lu(a: np.ndarray) -> np.ndarray:
-    """For singular matrices, the (1-based) column where elimination with partial pivoting meets
-    a zero pivot, as LAPACK's getrf reports it."""
-    flat = a.reshape((-1,) + a.shape[-2:]).astype(np.float64)
-    info = np.zeros(len(flat), np.int32)
-    for i, m in enumerate(flat):
-        m = m.copy()
-        n = m.shape[-1]
-        for k in range(n):
-            p = k + int(np.argmax(np.abs(m[k:, k])))
-            if m[p, k] == 0:
-                info[i] = k + 1
-                break
-            m[[k, p]] = m[[p, k]]
-            m[k + 1:] -= np.outer(m[k + 1:, k] / m[k, k], m[k])
-    return info.reshape(a.shape[:-2])
-
-
-def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
-                     unitriangular: bool = False) -> Tensor:
-    """X with A X = B (or X A = B when not ``left``) reading only the upper or lower triangle of
-    A, whose diagonal is taken as ones when ``unitriangular`` (torch.linalg.solve_triangular)."""
-    from .linalg import solve
-    from .shape import triu
-    _matrix("linalg.solve_triangular", A, square=True)
-    _check("linalg.solve_triangular", B)
-    if B.ndim < 2:
-        raise RuntimeError(f"linalg.solve_triangular: The input tensor B must have at least 2 "
-                           f"dimensions, got shape {tuple(B.shape)}")
-    t = triu(A) if upper else tril(A)
-    if unitriangular:
-        n = A.shape[-1]
-        eye = const(np.eye(n, dtype=bool))
-        t = where(eye, 1.0, t)
-    if left:
-        return solve(t, B)
-    return _mT(solve(_mT(t), _mT(B)))
-
-
-def triangular_solve(input: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,
-                     unitriangular: bool = False) -> tuple:
-    """(solution, cloned_coefficient) of A X = input, or A^T X = input when ``transpose``, for
-    triangular A (torch.triangular_solve)."""
-    from .shape import triu
-    _matrix("triangular_solve", A, square=True)
-    t = triu(A) if upper else tril(A)
-    if unitriangular:
-        t = where(const(np.eye(A.shape[-1], dtype=bool)), 1.0, t)
-    from .linalg import solve
-    x = solve(_mT(t) if transpose else t, input)
-    return triangular_solve_result(x, A * 1 if A.requires_grad else const(A._data.copy()))
-
-
-def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
-    """Inverse of A read as a matrix of shape (prod(A.shape[:ind]), prod(A.shape[ind:]))
-    (torch.linalg.tensorinv)."""
-    _check("linalg.tensorinv", A)
-    if ind <= 0:
-        raise RuntimeError(f"linalg.tensorinv: Expected a strictly positive integer for 'ind', "
-                           f"but got {ind}")
-    rows, cols = tuple(A.shape[:ind]), tuple(A.shape[ind:])
-    p, q = math.prod(rows), math.prod(cols)
-    if p != q:
-        raise RuntimeError(f"linalg.tensorinv: Expected self to satisfy the requirement "
-                           f"prod(self.shape[ind:]) == prod(self.shape[:ind]), but got {q} != {p} "
-                           f"(shape {tuple(A.shape)}, ind={ind})")
-    return reshape(inverse(reshape(A, (p, q))), cols + rows)
-
-
-def tensorsolve(A: Tensor, B: Tensor, dims=None) -> Tensor:
-    """X with tensordot(A, X, X.ndim) = B (torch.linalg.tensorsolve); ``dims`` of A are moved to
-    the end first."""
-    from .linalg import solve
-    _check("linalg.tensorsolve", A)
-    _check("linalg.tensorsolve", B)
-    if dims is not None:
-        dims = [norm_dim(d, A.ndim, "linalg.tensorsolve") for d in dims]
-        A = movedim(A, dims, list(range(A.ndim - len(dims), A.ndim)))
-    b_shape = tuple(B.shape)
-    if tuple(A.shape[:B.ndim]) != b_shape:
-        raise RuntimeError(f"linalg.tensorsolve: the leading dims of A {tuple(A.shape)} must be "
-                           f"B's shape {b_shape}")
-    x_shape = tuple(A.shape[B.ndim:])
-    p, q = math.prod(b_shape), math.prod(x_shape)
-    if p != q:
-        raise RuntimeError(f"linalg.tensorsolve: Expected self to satisfy the requirement "
-                           f"prod(self.shape[other.ndim:]) == prod(self.shape[:other.ndim]), but "
-                           f"got {q} != {p}")
-    return reshape(solve(reshape(A, (p, q)), reshape(B, (p,))), x_shape)
-
-
-def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> tuple:
-    """(result, info): linalg.solve with info 0, or the position of the first zero pivot of a
-    singular A (whose result is then NaN) (torch.linalg.solve_ex)."""
-    from .linalg import solve
-    _matrix("linalg.solve_ex", A, square=True)
-    info = _lu_numpy(A._data)[4]
-    if check_errors or not info.any():
-        x = solve(A, B) if left else _mT(solve(_mT(A), _mT(B)))
-        return linalg_solve_ex(x, const(info))
-    bad = const((info > 0)[..., None, None])
-    safe = where(bad, const(np.eye(A.shape[-1], dtype=A._data.dtype)), A)
-    x = solve(safe, B) if left else _mT(solve(_mT(safe), _mT(B)))
-    mask = bad if x.ndim >= 2 and x.ndim == A.ndim else const(info > 0)[..., None]
-    return linalg_solve_ex(where(mask, math.nan, x), const(info))
-
-
-def vander(x: Tensor, N: int | None = None) -> Tensor:
-    """Vandermonde matrix with increasing powers x^0 .. x^(N-1) along the last dim
-    (torch.linalg.vander)."""
-    _check("linalg.vander", x)
-    if x.ndim < 1:
-        raise RuntimeError("linalg.vander: x must have at least one dimension")
-    n = x.shape[-1] if N is None else int(N)
-    if n <= 1:
-        if n < 1:
-            raise RuntimeError(f"linalg.vander: N must be greater than 1, got {n}")
-        return x.unsqueeze(-1) ** 0
-    cols = [x * 0 + 1, x]
-    for _ in range(2, n):
-        cols.append(cols[-1] * x)
-    return stack(cols, -1)
-
-
-def cond(A: Tensor, p=None) -> Tensor:
-    """Condition number in the norm ``p`` (2 by default: largest over smallest singular value)
-    (torch.linalg.cond)."""
-    _matrix("linalg.cond", A)
-    if p in (None, 2, -2):
-        s = Svd.apply(A, False)[1]
-        big, small = s[..., 0], s[..., -1]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return big / small if p != -2 else small / big
-    if A.shape[-1] != A.shape[-2]:
-        raise RuntimeError(f"linalg.cond(ord={p}): A must be batches of square matrices, but "
-                           f"they are {A.shape[-2]} by {A.shape[-1]} matrices")
-    from ..linalg import matrix_norm
-    return matrix_norm(A, p) * matrix_norm(inverse(A), p)
 
 
 # ---------------------------------------------------------------- lu
@@ -361,7 +172,6 @@ def _lu_numpy(a: np.ndarray):
 class Lu(Op):
     """A = P L U with partial pivoting; the factors are computed by the caller (which also needs
     the pivots) and passed in. P is not differentiable."""
-
     @staticmethod
     def forward(ctx, a, factors):
         p, low, up = factors
@@ -399,7 +209,6 @@ class Lu(Op):
 def _lu_square_grad(low: Tensor, up: Tensor, gl: Tensor, gu: Tensor) -> Tensor:
     """Gradient of B = L U (unit lower L, upper U, no pivoting): L^-T M U^-T with
     M = tril(L^T gL, -1) + triu(gU U^T)."""
-    from .shape import triu
     mid = tril(matmul(_mT(low), gl), -1) + triu(matmul(gu, _mT(up)))
     return matmul(matmul(_mT(inverse(low)), mid), _mT(inverse(up)))
 
@@ -414,7 +223,6 @@ def _lu_checked(op: str, A: Tensor, pivot: bool):
 
 def _pack_lu(low: Tensor, up: Tensor) -> Tensor:
     """L (unit diagonal dropped) and U in one m x n matrix, as LAPACK stores them."""
-    from .shape import triu
     m, k = low.shape[-2:]
     n = up.shape[-1]
     strict = tril(low, -1)
@@ -472,7 +280,6 @@ def _pivots_to_permutation(pivots: np.ndarray, m: int, dtype) -> np.ndarray:
 def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True,
               unpack_pivots: bool = True) -> tuple:
     """(P, L, U) from lu_factor's packed output (torch.lu_unpack)."""
-    from .shape import triu
     _matrix("lu_unpack", LU_data)
     m, n = LU_data.shape[-2:]
     k = min(m, n)
@@ -490,7 +297,6 @@ def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True,
              adjoint: bool = False) -> Tensor:
     """Solve A X = B (or X A = B, or with A^T) from lu_factor's output (torch.linalg.lu_solve).
     """
-    from .linalg import solve
     _matrix("linalg.lu_solve", LU, square=True)
     p, low, up = lu_unpack(LU, pivots)
     a_mat = matmul(p, matmul(low, up))  # differentiable in LU through the triangles
@@ -509,7 +315,6 @@ def lu_solve_legacy(b: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
 class Qr(Op):
     """A = Q R by Householder reflections (numpy.linalg.qr); the gradient is for the reduced
     factorisation (or the complete one of a matrix with no more rows than columns)."""
-
     @staticmethod
     def forward(ctx, a, mode):
         ctx.mode = mode
@@ -565,7 +370,6 @@ def qr_legacy(input: Tensor, some: bool = True) -> tuple:
 class Eigh(Op):
     """Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix;
     gA = V (diag(gw) + skew(V^T gV) / (w_j - w_i)) V^T, symmetric."""
-
     @staticmethod
     def forward(ctx, a, uplo):
         ctx.uplo = uplo
@@ -608,7 +412,6 @@ def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
 class Svd(Op):
     """A = U diag(S) Vh; the gradient (Townsend's formula) is that of the reduced factorisation,
     extra columns of a full U / Vh get none."""
-
     @staticmethod
     def forward(ctx, a, full_matrices):
         ctx.full = full_matrices
@@ -674,34 +477,6 @@ def svd_legacy(input: Tensor, some: bool = True, compute_uv: bool = True) -> tup
     return svd_result(u, s, _mT(vh))
 
 
-def svd_lowrank(A: Tensor, q: int | None = 6, niter: int = 2, M: Tensor | None = None) -> tuple:
-    """(U, S, V) of the q largest singular triplets of A - M (torch.svd_lowrank). Computed
-    exactly by a full SVD, where torch uses a randomized approximation (so ``niter`` is
-    unused): the same triplets up to torch's approximation error and the vectors' signs."""
-    _matrix("svd_lowrank", A)
-    m, n = A.shape[-2:]
-    q = min(6 if q is None else int(q), m, n)
-    if M is not None:
-        A = A - M
-    u, s, vh = Svd.apply(A, False)
-    return u[..., :, :q], s[..., :q], _mT(vh[..., :q, :])
-
-
-def pca_lowrank(A: Tensor, q: int | None = None, center: bool = True, niter: int = 2) -> tuple:
-    """(U, S, V) of a rank-q principal component analysis of the rows of A, centred on the
-    column means when ``center`` (torch.pca_lowrank; exact, see svd_lowrank)."""
-    _matrix("pca_lowrank", A)
-    m, n = A.shape[-2:]
-    if q is None:
-        q = min(6, m, n)
-    elif not 0 <= q <= min(m, n):
-        raise ValueError(f"q(={q}) must be non-negative integer and not greater than min(m, n)="
-                         f"{min(m, n)}")
-    if center:
-        A = A - A.mean(-2, keepdim=True)
-    return svd_lowrank(A, q, niter)
-
-
 # ---------------------------------------------------------------- pinv
 def _tolerances(op: str, s: np.ndarray, shape, atol, rtol, rcond=None):
     """The cutoff below which singular values count as zero, torch's rule."""
@@ -722,7 +497,6 @@ def _tolerances(op: str, s: np.ndarray, shape, atol, rtol, rcond=None):
 class Pinv(Op):
     """Moore-Penrose pseudo-inverse through the SVD; the gradient (Golub and Pereyra) holds where
     the rank is locally constant."""
-
     @staticmethod
     def forward(ctx, a, atol, rtol, hermitian):
         ad = a._data
@@ -758,22 +532,9 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
     return pinv(input, rtol=rcond)
 
 
-def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, tol=None) -> Tensor:
-    """Number of singular values above max(atol, rtol * max(S)), an int64 tensor
-    (torch.linalg.matrix_rank); not differentiable."""
-    _matrix("linalg.matrix_rank", A)
-    if tol is not None:
-        atol = tol
-    ad = A._data
-    s = np.abs(np.linalg.eigvalsh(ad)) if hermitian else np.linalg.svd(ad, compute_uv=False)
-    cut = _tolerances("linalg.matrix_rank", s, ad.shape, atol, rtol)
-    return const(np.sum(s > np.asarray(cut)[..., None], axis=-1).astype(np.int64))
-
-
 # ---------------------------------------------------------------- slogdet / logdet
 class SlogAbsDet(Op):
     """log |det A|, computed by LU (numpy.linalg.slogdet); its gradient is A^-T."""
-
     @staticmethod
     def forward(ctx, a):
         _, logabs = np.linalg.slogdet(a._data)
@@ -804,175 +565,13 @@ def logdet(input: Tensor) -> Tensor:
     return where(const(sign._data < 0), math.nan, logabs)
 
 
-# ---------------------------------------------------------------- lstsq
-def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None) -> tuple:
-    """Least-squares solution of A X = B through the pseudo-inverse, with torch's (residuals,
-    rank, singular_values) per driver (torch.linalg.lstsq); the solution is differentiable."""
-    _matrix("linalg.lstsq", A)
-    _check("linalg.lstsq", B)
-    driver = driver or "gelsy"
-    if driver not in ("gels", "gelsy", "gelsd", "gelss"):
-        raise RuntimeError(f"torch.linalg.lstsq: parameter `driver` should be one of (gels, "
-                           f"gelsy, gelsd, gelss), got {driver}")
-    if A.dtype != B.dtype:
-        raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same "
-                           f"dtype, but got input's dtype {A.dtype} and other's dtype {B.dtype}")
-    m, n = A.shape[-2:]
-    vector = B.ndim == A.ndim - 1
-    if (B.shape[-1] if vector else B.shape[-2]) != m:
-        raise RuntimeError(f"torch.linalg.lstsq: input.size(-2) should match other.size(-2) "
-                           f"(shapes {tuple(A.shape)} and {tuple(B.shape)})")
-    ad = A._data
-    s = np.linalg.svd(ad, compute_uv=False)
-    if rcond is None:
-        rcond = max(m, n) * np.finfo(ad.dtype).eps
-    rank_arr = np.sum(s > rcond * s.max(axis=-1, initial=0.0)[..., None], axis=-1)
-    x = matmul(pinv(A, rtol=rcond), unsqueeze(B, -1) if vector else B)
-    x = x[..., 0] if vector else x
-    empty = const(np.zeros((0,), ad.dtype))
-    residuals = empty
-    if driver != "gelsy" and m > n and np.all(rank_arr == n):
-        r = matmul(A, unsqueeze(x, -1) if vector else x) - (unsqueeze(B, -1) if vector else B)
-        residuals = (r * r).sum(-2)
-        if vector:
-            residuals = residuals[..., 0]
-    rank = const(np.zeros((0,), np.int64)) if driver == "gels" else \
-        const(np.asarray(rank_arr, np.int64))
-    sv = const(s) if driver in ("gelsd", "gelss") else empty
-    return linalg_lstsq(x, residuals, rank, sv)
-
-
-# ---------------------------------------------------------------- products
-def cross(input: Tensor, other: Tensor, dim: int = -1) -> Tensor:
-    """Cross product of 3-vectors along ``dim``, broadcasting the rest (torch.linalg.cross)."""
-    _check("linalg.cross", input)
-    _check("linalg.cross", other)
-    if input.ndim != other.ndim:
-        raise RuntimeError(f"linalg.cross: inputs dimensions {input.ndim} and {other.ndim} do "
-                           f"not match (shapes {tuple(input.shape)} and {tuple(other.shape)})")
-    d = norm_dim(dim, input.ndim, "linalg.cross")
-    if input.shape[d] != 3 or other.shape[d] != 3:
-        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
-                           f"{input.shape[d]} and {other.shape[d]}")
-    a = [input.select(d, i) for i in range(3)]
-    b = [other.select(d, i) for i in range(3)]
-    return stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2],
-                  a[0] * b[1] - a[1] * b[0]], d)
-
-
-def cross_legacy(input: Tensor, other: Tensor, dim=None) -> Tensor:
-    """Cross product along ``dim``, by default the first dim of size 3 (torch.cross)."""
-    if dim is None:
-        sizes = np.broadcast_shapes(tuple(input.shape), tuple(other.shape))
-        dim = next((i for i, s in enumerate(sizes) if s == 3), None)
-        if dim is None:
-            raise RuntimeError(f"cross: no dimension of size 3 in input (shapes "
-                               f"{tuple(input.shape)} and {tuple(other.shape)})")
-    return cross_linalg(input, other, dim)
-
-
-def multi_dot(tensors) -> Tensor:
-    """Product of a chain of matrices; the first and last may be vectors (torch.linalg.multi_dot).
-    """
-    tensors = list(tensors)
-    if len(tensors) < 2:
-        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
-    for i, t in enumerate(tensors):
-        _check("multi_dot", t)
-        want = (1, 2) if i in (0, len(tensors) - 1) else (2,)
-        if t.ndim not in want:
-            raise RuntimeError(f"multi_dot(): tensor {i} must be {'1D or ' if 1 in want else ''}"
-                               f"2D but got {t.ndim}D (shape {tuple(t.shape)})")
-    first_vec, last_vec = tensors[0].ndim == 1, tensors[-1].ndim == 1
-    if first_vec:
-        tensors[0] = unsqueeze(tensors[0], 0)
-    if last_vec:
-        tensors[-1] = unsqueeze(tensors[-1], -1)
-    out = tensors[0]
-    for t in tensors[1:]:
-        out = matmul(out, t)
-    if first_vec:
-        out = out[0]
-    if last_vec:
-        out = out[..., 0]
-    return out
-
-
-def chain_matmul(*matrices) -> Tensor:
-    """Product of a chain of matrices (torch.chain_matmul)."""
-    return multi_dot(matrices)
-
-
-def matrix_power(A: Tensor, n: int) -> Tensor:
-    """A to the integer power n by repeated squaring; n < 0 inverts first, n = 0 gives the
-    identity (torch.linalg.matrix_power)."""
-    _check("linalg.matrix_power", A)
-    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
-        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, got "
-                           f"shape {tuple(A.shape)}")
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
-        raise TypeError(f"linalg.matrix_power: n must be an int, got {type(n).__name__}")
-    if n == 0:
-        eye = np.broadcast_to(np.eye(A.shape[-1], dtype=A._data.dtype), A.shape)
-        return const(eye.copy()) + A * 0 if A.requires_grad else const(eye.copy())
-    base = inverse(A) if n < 0 else A
-    n = abs(int(n))
-    result = None
-    while n:
-        if n & 1:
-            result = base if result is None else matmul(result, base)
-        n >>= 1
-        if n:
-            base = matmul(base, base)
-    return result
-
-
-# ---------------------------------------------------------------- matrix_exp
-_PADE13 = (64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353796428800.0,
-           129060195264000.0, 10559470521600.0, 670442572800.0, 33522128640.0, 1323241920.0,
-           40840800.0, 960960.0, 16380.0, 182.0, 1.0)
-_THETA13 = 5.371920351148152
-
-
-def matrix_exp(A: Tensor) -> Tensor:
-    """Matrix exponential by scaling and squaring with the degree-13 Pade approximant (Higham
-    2005), written in Tensor ops so it is differentiable to any order (torch.linalg.matrix_exp).
-    """
-    from .linalg import solve
-    _matrix("linalg.matrix_exp", A, square=True)
-    n = A.shape[-1]
-    if n == 0 or A.numel() == 0:
-        return A * 1
-    norm1 = np.abs(A._data).sum(-2).max() if A.numel() else 0.0
-    steps = int(max(0, math.ceil(math.log2(norm1 / _THETA13)))) if norm1 > _THETA13 else 0
-    a = A / float(2 ** steps) if steps else A
-    b = _PADE13
-    eye = _eye(n, A._data.dtype)
-    a2 = matmul(a, a)
-    a4 = matmul(a2, a2)
-    a6 = matmul(a4, a2)
-    u = matmul(a, matmul(a6, b[13] * a6 + b[11] * a4 + b[9] * a2)
-               + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * eye)
-    v = matmul(a6, b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 \
-        + b[0] * eye
-    r = solve(v - u, v + u)
-    for _ in range(steps):
-        r = matmul(r, r)
-    return r
-
-
-__all__ = ["logdet", "slogdet", "svd", "qr", "pinverse", "cholesky_solve", "cholesky_inverse",
-           "cross", "triangular_solve", "chain_matmul", "matrix_power", "matrix_exp", "lu",
-           "lu_unpack", "lu_solve", "svd_lowrank", "pca_lowrank"]
+__all__ = ["logdet", "slogdet", "svd", "qr", "pinverse", "lu", "lu_unpack", "lu_solve"]
 
 # torch's top-level legacy spellings (the torch.linalg ones are exported by autograd.linalg)
-svd_linalg, qr_linalg, slogdet_linalg, cross_linalg = svd, qr, slogdet, cross
+svd_linalg, qr_linalg, slogdet_linalg = svd, qr, slogdet
 lu_linalg, lu_solve_linalg = lu, lu_solve
-svd, qr, slogdet, cross = svd_legacy, qr_legacy, slogdet_legacy, cross_legacy
+svd, qr, slogdet = svd_legacy, qr_legacy, slogdet_legacy
 lu, lu_solve = lu_legacy, lu_solve_legacy
 
 METHODS = {"logdet": logdet, "slogdet": slogdet_legacy, "svd": svd_legacy, "qr": qr_legacy,
-           "pinverse": pinverse, "cholesky_solve": cholesky_solve,
-           "cholesky_inverse": cholesky_inverse, "cross": cross_legacy,
-           "triangular_solve": triangular_solve, "lu": lu_legacy, "lu_solve": lu_solve_legacy,
-           "matrix_power": matrix_power, "matrix_exp": matrix_exp}
+           "pinverse": pinverse, "lu": lu_legacy, "lu_solve": lu_solve_legacy}

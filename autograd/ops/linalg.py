@@ -1,8 +1,10 @@
-"""Matrix products: matmul (1-D, 2-D, batched with broadcasting), its strict relatives (mm, bmm,
-mv, dot, outer, addmm...), einsum and tensordot, trace and kron.
+"""Linear-algebra primitives: matrix products (matmul, 1-D, 2-D and batched with broadcasting;
+its strict relatives mm, bmm, mv, dot, outer, addmm...; einsum and tensordot, trace and kron) and
+the square-matrix ops inverse, det and solve.
 
-Two primitives carry every gradient here: MatMul and Einsum. Einsum's backward is itself a set of
-einsum calls (one per operand), so it is differentiable to any order.
+MatMul and Einsum carry every product's gradient; Einsum's backward is itself a set of einsum calls
+(one per operand), so it is differentiable to any order. Factorizations are in decomp.py, what is
+composed from both in autograd/composite/linalg.py.
 """
 
 from __future__ import annotations
