@@ -1,7 +1,8 @@
 """Optimizers and learning-rate schedulers built on Tensor ops (torch.optim)."""
 
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, Adamax, AdamW, NAdam, RAdam
 from .asgd import ASGD
@@ -11,11 +12,6 @@ from .rmsprop import RMSprop
 from .rprop import Rprop
 from .sgd import SGD
 
-__all__ = ["ASGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "NAdam",
-           "Optimizer", "RAdam", "RMSprop", "Rprop", "SGD", "lr_scheduler", "required"]
-from . import swa_utils  # noqa: E402
-
-__all__ += ["swa_utils"]
-from .adafactor import Adafactor  # noqa: E402
-
-__all__ += ["Adafactor"]
+__all__ = ["ASGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS",
+           "NAdam", "Optimizer", "RAdam", "RMSprop", "Rprop", "SGD", "lr_scheduler", "required",
+           "swa_utils"]
