@@ -14,6 +14,7 @@ import numpy as np
 
 from .engine import grad as _grad_fn
 from .grad_mode import enable_grad
+from .ops.shape import reshape, stack
 from .tensor import Tensor
 
 
@@ -183,8 +184,6 @@ def jvp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
 def _jacobian_rows(outs: tuple, ins: tuple, create_graph: bool, strict: bool,
                    kind: str = "vjp") -> list:
     """jac[i][j] = d outs[i] / d ins[j], shaped outs[i].shape + ins[j].shape."""
-    from .ops.shape import reshape, stack
-
     jac = []
     for i, out in enumerate(outs):
         rows = [[] for _ in ins]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .tensor import Tensor
+
 
 class Generator:
     """A seeded source of random numbers (torch.Generator); pass as ``generator=``."""
@@ -25,8 +27,6 @@ class Generator:
         return self._seed
 
     def get_state(self):
-        from .tensor import Tensor
-
         state = self._rng.bit_generator.state
         words = [state["state"]["state"], state["state"]["inc"], state["has_uint32"],
                  state["uinteger"]]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 
 from .. import dtypes
+from ..tensor import device as make_device
 
 _state = {"matmul_precision": "highest", "deterministic": False, "warn_only": False,
           "warn_always": False, "interop_threads": os.cpu_count() or 1,
@@ -52,15 +53,11 @@ def compile(model=None, **options):
 
 def get_default_device():
     """The device new tensors are created on: always the CPU here (torch.get_default_device)."""
-    from ..tensor import device
-
-    return device("cpu")
+    return make_device("cpu")
 
 
 def set_default_device(device) -> None:
     """Only the CPU exists here: accepts None or a CPU device (torch.set_default_device)."""
-    from ..tensor import device as make_device
-
     if device is not None:
         make_device(device)
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from ..random import rng_of
 from ..tensor import Tensor
 
 # torch's default (rtol, atol) per dtype; integers and bools compare exactly
@@ -110,8 +111,6 @@ def make_tensor(*shape, dtype, device, low: float | None = None, high: float | N
                 requires_grad: bool = False, noncontiguous: bool = False,
                 exclude_zero: bool = False) -> Tensor:
     """A tensor of ``shape`` with values uniform on [low, high) (torch.testing.make_tensor)."""
-    from ..random import rng_of
-
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
     dtype = np.dtype(dtype)

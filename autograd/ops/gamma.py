@@ -15,6 +15,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._base import Op, float_operand, quietly, to_tensor
+from ._support import inplace
 
 _LGAMMA = np.frompyfunc(lambda v: math.inf if v <= 0 and float(v).is_integer()
                         else math.lgamma(v), 1, 1)
@@ -150,8 +151,6 @@ def _polygamma_method(self: Tensor, n: int) -> Tensor:
 
 
 def _inplace_of(fn, name: str):
-    from ._support import inplace
-
     return inplace(fn, name)
 
 
