@@ -151,6 +151,17 @@ def vjp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
             _unpack(_finish(grads, create_graph), is_in_tuple))
 
 
+def _double_vjp(back: tuple, us: tuple, vs: tuple, create_graph: bool) -> tuple:
+    """The vjp of ``u -> back(u)`` (linear in the dummy cotangents ``us``) with ``vs``: the
+    double-vjp trick that turns reverse mode into J v (jvp) or H v (hvp)."""
+    pairs = [(b, x) for b, x in zip(back, vs) if b.requires_grad]
+    if not pairs:
+        return (None,) * len(us)
+    with enable_grad():
+        return _grad_fn([b for b, _ in pairs], list(us), [x for _, x in pairs],
+                        retain_graph=create_graph, create_graph=create_graph, allow_unused=True)
+
+
 def jvp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """(func(inputs), J v): a Jacobian-vector product by the double-vjp trick
     (torch.autograd.functional.jvp)."""
@@ -168,14 +179,7 @@ def jvp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
     with enable_grad():
         back = _grad(outs, ins, us, create_graph=True)
     back = _fill_none(back, ins, strict, "jvp", "jvp")
-    pairs = [(b, x) for b, x in zip(back, vs) if b.requires_grad]
-    if pairs:
-        with enable_grad():
-            res = _grad_fn([b for b, _ in pairs], list(us), [x for _, x in pairs],
-                           retain_graph=create_graph, create_graph=create_graph,
-                           allow_unused=True)
-    else:
-        res = (None,) * len(us)
+    res = _double_vjp(back, us, vs, create_graph)
     res = _fill_none(res, outs, strict, "jvp_out", "jvp")
     return (_unpack(_finish(outs, create_graph), is_out_tuple),
             _unpack(_finish(res, create_graph), is_out_tuple))
@@ -281,14 +285,7 @@ def hvp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
                for x in ins)
     back = _grad(grads, ins, us, create_graph=True)
     back = _fill_none(back, ins, strict, "double", "hvp")
-    pairs = [(b, x) for b, x in zip(back, vs) if b.requires_grad]
-    if pairs:
-        with enable_grad():
-            res = _grad_fn([b for b, _ in pairs], list(us), [x for _, x in pairs],
-                           retain_graph=create_graph, create_graph=create_graph,
-                           allow_unused=True)
-    else:
-        res = (None,) * len(us)
+    res = _double_vjp(back, us, vs, create_graph)
     res = _fill_none(res, ins, strict, "double", "hvp")
     return (_finish((out,), create_graph)[0], _unpack(_finish(res, create_graph), is_in_tuple))
 

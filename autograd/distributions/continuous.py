@@ -22,15 +22,15 @@ from .base import (
 )
 
 
-class Normal(Distribution):
-    """torch.distributions.Normal(loc, scale): Gaussian with mean ``loc`` and std ``scale``."""
+class _LocationScale(Distribution):
+    """A family shifted by ``loc`` and stretched by ``scale > 0``, symmetric about ``loc``."""
 
     _params = ("loc", "scale")
     has_rsample = True
 
     def __init__(self, loc, scale, validate_args=None) -> None:
         self.loc, self.scale = _broadcast(loc, scale)
-        _check_positive("scale", "Normal", self.scale)
+        _check_positive("scale", type(self).__name__, self.scale)
         super().__init__(self.loc.shape)
 
     @property
@@ -40,6 +40,10 @@ class Normal(Distribution):
     @property
     def mode(self) -> Tensor:
         return self.loc
+
+
+class Normal(_LocationScale):
+    """torch.distributions.Normal(loc, scale): Gaussian with mean ``loc`` and std ``scale``."""
 
     @property
     def stddev(self) -> Tensor:
@@ -140,24 +144,8 @@ class Exponential(Distribution):
         return 1 - (-self.rate * value).exp()
 
 
-class Laplace(Distribution):
+class Laplace(_LocationScale):
     """torch.distributions.Laplace(loc, scale): density exp(-|x - loc| / scale) / (2 scale)."""
-
-    _params = ("loc", "scale")
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None) -> None:
-        self.loc, self.scale = _broadcast(loc, scale)
-        _check_positive("scale", "Laplace", self.scale)
-        super().__init__(self.loc.shape)
-
-    @property
-    def mean(self) -> Tensor:
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
 
     @property
     def variance(self) -> Tensor:
