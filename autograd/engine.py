@@ -126,15 +126,16 @@ def _dependencies(roots) -> dict:
         if r not in deps:
             deps[r] = 0
             stack.append(r)
+    push, get = stack.append, deps.get
     while stack:
         for edge in stack.pop()._edges:
             if edge is not None:
                 target = edge[0]
                 if not isinstance(target, Tensor):
-                    n = deps.get(target)
+                    n = get(target)
                     if n is None:
                         deps[target] = 1
-                        stack.append(target)
+                        push(target)
                     else:
                         deps[target] = n + 1
     return deps
@@ -176,9 +177,8 @@ def _run_nodes(task: _GraphTask, ready: list) -> None:
             if owned:
                 owned.discard(id(grads))     # leaves the engine's hands: no more in-place adds
             backward_array = node.backward_array if arrays else None
-            if backward_array is not None and capture is None and node._n_outputs == 1 and \
-                    node._pre_hooks is None and node._retained is None and \
-                    node._post_hooks is None:
+            if backward_array is not None and capture is None and not node._hooked and \
+                    node._n_outputs == 1:
                 result = backward_array(node, grads)
                 if type(result) is not tuple:
                     result = (result,)
@@ -194,12 +194,23 @@ def _run_nodes(task: _GraphTask, ready: list) -> None:
                     _count_down(deps, edge[0], ready)
             continue
         for edge, g in zip(node._edges, result):
-            if edge is not None:
-                target = edge[0]
+            if edge is None:
+                continue
+            target = edge[0]
+            if isinstance(target, Tensor):
                 if g is not None:
-                    _deliver(task, target, edge[1], g)
-                if not isinstance(target, Tensor):
-                    _count_down(deps, target, ready)
+                    _deliver(task, target, 0, g)
+                continue
+            if g is not None:
+                if target._n_outputs == 1:   # _deliver's common case, inline
+                    prev = pending.get(target)
+                    pending[target] = g if prev is None else _accumulate(task, prev, g)
+                else:
+                    _send(pending, target, edge[1], g)
+            n = deps[target] - 1
+            deps[target] = n
+            if n == 0:
+                ready.append(target)
 
 
 def _count_down(deps: dict, target, ready: list) -> None:
@@ -235,8 +246,7 @@ def _run_node(task: _GraphTask, node, grads):
     state.enabled = False
     try:
         multi = node._n_outputs != 1
-        use_array = node.backward_array is not None and node._pre_hooks is None and \
-            node._retained is None and node._post_hooks is None
+        use_array = node.backward_array is not None and not node._hooked
         if use_array:
             if task.capture is not None:
                 _capture(task.capture, node, grads)   # made Tensors in _input_grads
@@ -432,6 +442,7 @@ class _OnceDifferentiableBackward:
     _pre_hooks = None
     _post_hooks = None
     _retained = None
+    _hooked = False
     _builtin = True
     once_differentiable = False
     materialize_grads = True

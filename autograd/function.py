@@ -108,6 +108,7 @@ class Function:
     _pre_hooks = None
     _post_hooks = None
     _retained = None
+    _hooked = False          # True once any of the three above is set: backward needs Tensors
     needs_input_grad = _NeedsInputGrad()
     materialize_grads = True
     # ((shape, dtype), ...) per output, recorded when the node is made (read by the drawing code)
@@ -116,6 +117,8 @@ class Function:
     backward_array = None
     # True while the forward of a call that will be recorded runs: only then is saving needed
     _recording = False
+    # True when an array was saved (a built-in op's output is saved as its array)
+    _saves_array = False
 
     # ----------------------------------------------------------------- ctx API
     def save_for_backward(self, *tensors) -> None:
@@ -124,14 +127,15 @@ class Function:
             self._saved = tensors
             # versions are kept only when one is not 0 (rare): a saved tensor at version 0 that
             # is found at another version in backward was modified in place
+            versions = None
             for t in tensors:
-                if isinstance(t, Tensor) and t._version:
-                    self._saved_versions = [
-                        u._version if isinstance(u, Tensor) else 0 for u in tensors]
-                    break
-            else:
-                if self._saved_versions is not None:
-                    self._saved_versions = None
+                if isinstance(t, Tensor):
+                    if t._version:
+                        versions = [u._version if isinstance(u, Tensor) else 0 for u in tensors]
+                elif isinstance(t, (np.ndarray, np.generic)):
+                    self._saves_array = True    # maybe the output: see _link_output
+            if versions is not None or self._saved_versions is not None:
+                self._saved_versions = versions
 
     @property
     def saved_tensors(self) -> tuple:
@@ -167,18 +171,18 @@ class Function:
             if self._freed:
                 raise RuntimeError(_FREED_MESSAGE)
             return ()
+        versions = self._saved_versions
         out_data = self._out_data
-        versions = self._saved_versions or _repeat(0)
         result = []
-        for item, version in zip(saved, versions):
+        for i, item in enumerate(saved):
             if isinstance(item, Tensor):
+                version = 0 if versions is None else versions[i]
                 if item._version != version:
                     self._raise_modified(item, version)
-                result.append(item._data)
-            else:
-                if out_data is not None and item is out_data:
-                    self._check_output_version()
-                result.append(item)
+                item = item._data
+            elif item is out_data and item is not None:
+                self._check_output_version()
+            result.append(item)
         return tuple(result)
 
     def _raise_modified(self, item: Tensor, version: int):
@@ -237,6 +241,7 @@ class Function:
         replacement grad_inputs (torch.autograd.graph.Node.register_hook)."""
         if self._post_hooks is None:
             self._post_hooks = []
+            self._hooked = True
         self._post_hooks.append(hook)
         return _RemovableHandle(self._post_hooks, hook)
 
@@ -245,6 +250,7 @@ class Function:
         grad_outputs (torch.autograd.graph.Node.register_prehook)."""
         if self._pre_hooks is None:
             self._pre_hooks = []
+            self._hooked = True
         entry = (None, hook)  # output index None: the hook sees every output's gradient
         self._pre_hooks.append(entry)
         return _RemovableHandle(self._pre_hooks, entry)
@@ -269,17 +275,16 @@ class Function:
         ctx = _new(cls)
         edges = None
         if _STATE.enabled:
-            edges = []
+            found = []
             for t in args:
                 if isinstance(t, Tensor) and t.requires_grad:
                     fn = t.grad_fn
-                    edges.append((fn, t._output_nr) if fn is not None else (t, 0))
+                    found.append((fn, t._output_nr) if fn is not None else (t, 0))
+                    edges = found
                 else:
-                    edges.append(None)
-            if edges.count(None) == len(edges):
-                edges = None
-            else:
-                edges = ctx._edges = tuple(edges)
+                    found.append(None)
+            if edges is not None:
+                edges = ctx._edges = tuple(found)
                 ctx._recording = True
         if cls._builtin:
             out = cls.forward(ctx, *args)
@@ -305,7 +310,7 @@ class Function:
             return _new_tensor(data)
         result = _new_tensor(data, True, ctx)
         ctx.output_meta = ((data.shape, data.dtype),)
-        if ctx._saved is not None:
+        if ctx._saved is not None and (ctx._saves_array or not cls._builtin):
             ctx._link_output(out, data, result)
         if ctx._non_differentiable:
             if any(o is out for o in ctx._non_differentiable):
@@ -329,11 +334,13 @@ class Function:
         if self._saved is not None:
             self._saved = None
             self._freed = True
-        self._out_data = None
-        self._free_extra()
+            if self._out_data is not None:
+                self._out_data = None
+        if self._free_extra is not None:
+            self._free_extra()
 
-    def _free_extra(self) -> None:
-        """Ops that stash arrays on ctx beyond saved tensors drop them here."""
+    # Ops that stash arrays on ctx beyond saved tensors define ``_free_extra(self)`` to drop them
+    _free_extra = None
 
 
 def _wrap_outputs(ctx, outs, record: bool):

@@ -362,6 +362,7 @@ class Tensor:
             return
         if node._retained is None:
             node._retained = []
+            node._hooked = True
         if not any(r() is self for _, r in node._retained):
             node._retained.append((self._output_nr, weakref.ref(self)))
 
@@ -385,6 +386,7 @@ class Tensor:
         node = self.grad_fn
         if node._pre_hooks is None:
             node._pre_hooks = []
+            node._hooked = True
         entry = (self._output_nr, hook)
         node._pre_hooks.append(entry)
         return _RemovableHandle(node._pre_hooks, entry)

@@ -133,8 +133,11 @@ class Mul(Op):
     def backward_array(ctx, grad):
         a, b = ctx.saved_arrays
         edges = ctx._edges
-        ga = sum_array_to_shape(grad * b, _ashape(a)) if edges[0] is not None else None
-        gb = sum_array_to_shape(grad * a, _ashape(b)) if edges[1] is not None else None
+        ga = gb = None
+        if edges[0] is not None:
+            ga = sum_array_to_shape(grad * b, a.shape if type(a) is np.ndarray else ())
+        if edges[1] is not None:
+            gb = sum_array_to_shape(grad * a, b.shape if type(b) is np.ndarray else ())
         return ga, gb
 
 
