@@ -4,6 +4,12 @@ As in PyTorch, ``forward(ctx, *args)`` receives the call's arguments (Tensors st
 ``backward(ctx, *grads)`` receives one gradient Tensor per output and returns one gradient per
 argument (None for non-differentiable ones). Built-in ops read ``x._data`` in forward and write
 backward in Tensor ops, so ``create_graph=True`` records the backward pass too.
+
+An op may also define ``backward_array(ctx, *grads)`` right under ``backward``: numpy arrays in
+(None only after ``set_materialize_grads(False)``), one array or None per forward argument out (a
+single array for a one-input op), reading ``ctx.saved_arrays``. The engine uses it for first-order
+passes; it must not modify its incoming gradients in place, and must not return a saved array or a
+forward input's array itself (a view of a gradient is fine).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ _apply_hook = None
 
 _STATE = grad_mode.STATE
 _new = object.__new__
+_new_tensor = Tensor._new
 
 _INPLACE_MESSAGE = (
     "one of the variables needed for gradient computation has been modified by an inplace "
@@ -101,10 +108,17 @@ class Function:
     _pre_hooks = None
     _post_hooks = None
     _retained = None
+    _hooked = False          # True once any of the three above is set: backward needs Tensors
     needs_input_grad = _NeedsInputGrad()
     materialize_grads = True
+    # ((shape, dtype), ...) per output, recorded when the node is made (read by the drawing code)
+    output_meta = ()
+    # the array twin of backward (see the module docstring); None: backward in Tensor ops only
+    backward_array = None
     # True while the forward of a call that will be recorded runs: only then is saving needed
     _recording = False
+    # True when an array was saved (a built-in op's output is saved as its array)
+    _saves_array = False
 
     # ----------------------------------------------------------------- ctx API
     def save_for_backward(self, *tensors) -> None:
@@ -113,14 +127,15 @@ class Function:
             self._saved = tensors
             # versions are kept only when one is not 0 (rare): a saved tensor at version 0 that
             # is found at another version in backward was modified in place
+            versions = None
             for t in tensors:
-                if isinstance(t, Tensor) and t._version:
-                    self._saved_versions = [
-                        u._version if isinstance(u, Tensor) else 0 for u in tensors]
-                    break
-            else:
-                if self._saved_versions is not None:
-                    self._saved_versions = None
+                if isinstance(t, Tensor):
+                    if t._version:
+                        versions = [u._version if isinstance(u, Tensor) else 0 for u in tensors]
+                elif isinstance(t, (np.ndarray, np.generic)):
+                    self._saves_array = True    # maybe the output: see _link_output
+            if versions is not None or self._saved_versions is not None:
+                self._saved_versions = versions
 
     @property
     def saved_tensors(self) -> tuple:
@@ -135,29 +150,56 @@ class Function:
         for item, version in zip(saved, versions):
             if isinstance(item, Tensor):
                 if item._version != version:
-                    raise RuntimeError(_INPLACE_MESSAGE.format(
-                        dtype=item.dtype, shape=list(item.shape), now=item._version, then=version,
-                        op=self.name()))
+                    self._raise_modified(item, version)
                 result.append(item)
             elif item is None:
                 result.append(None)
             elif out_data is not None and item is out_data:
                 result.append(self._output_tensor())
             elif isinstance(item, np.ndarray):
-                result.append(Tensor._make(item, False, None))
+                result.append(Tensor._new(item))
             else:
                 result.append(item)
         return tuple(result)
 
-    def _output_tensor(self) -> Tensor:
-        """The (single) forward output, re-linked to this node for use in backward."""
+    @property
+    def saved_arrays(self) -> tuple:
+        """What ``save_for_backward`` kept, as raw arrays (for ``backward_array``); the same
+        freed-graph and in-place-modification checks as ``saved_tensors``."""
+        saved = self._saved
+        if saved is None:
+            if self._freed:
+                raise RuntimeError(_FREED_MESSAGE)
+            return ()
+        versions = self._saved_versions
+        out_data = self._out_data
+        result = []
+        for i, item in enumerate(saved):
+            if isinstance(item, Tensor):
+                version = 0 if versions is None else versions[i]
+                if item._version != version:
+                    self._raise_modified(item, version)
+                item = item._data
+            elif item is out_data and item is not None:
+                self._check_output_version()
+            result.append(item)
+        return tuple(result)
+
+    def _raise_modified(self, item: Tensor, version: int):
+        raise RuntimeError(_INPLACE_MESSAGE.format(
+            dtype=item.dtype, shape=list(item.shape), now=item._version, then=version,
+            op=self.name()))
+
+    def _check_output_version(self) -> None:
         ref = self._out_ref
         live = ref() if ref is not None else None
         if live is not None and live._version != self._out_version:
-            raise RuntimeError(_INPLACE_MESSAGE.format(
-                dtype=live.dtype, shape=list(live.shape), now=live._version,
-                then=self._out_version, op=self.name()))
-        return Tensor._make(self._out_data, bool(self._edges), self if self._edges else None)
+            self._raise_modified(live, self._out_version)
+
+    def _output_tensor(self) -> Tensor:
+        """The (single) forward output, re-linked to this node for use in backward."""
+        self._check_output_version()
+        return Tensor._new(self._out_data, bool(self._edges), self if self._edges else None)
 
     def mark_non_differentiable(self, *outputs) -> None:
         """Outputs that get no gradient (indices, masks)."""
@@ -178,6 +220,11 @@ class Function:
         return self._node_name()
 
     @property
+    def _out_meta(self) -> tuple:
+        """The older name of ``output_meta``, still read by the drawing code."""
+        return self.output_meta
+
+    @property
     def next_functions(self) -> tuple:
         out = []
         for edge in self._edges:
@@ -194,6 +241,7 @@ class Function:
         replacement grad_inputs (torch.autograd.graph.Node.register_hook)."""
         if self._post_hooks is None:
             self._post_hooks = []
+            self._hooked = True
         self._post_hooks.append(hook)
         return _RemovableHandle(self._post_hooks, hook)
 
@@ -202,6 +250,7 @@ class Function:
         grad_outputs (torch.autograd.graph.Node.register_prehook)."""
         if self._pre_hooks is None:
             self._pre_hooks = []
+            self._hooked = True
         entry = (None, hook)  # output index None: the hook sees every output's gradient
         self._pre_hooks.append(entry)
         return _RemovableHandle(self._pre_hooks, entry)
@@ -222,17 +271,21 @@ class Function:
     def apply(cls, *args):
         if _apply_hook is not None:
             return _apply_hook(cls, args)
-        # the hot path of every op: no __init__, one pass over the arguments, inlined _make
+        # the hot path of every op: no __init__, one pass over the arguments
         ctx = _new(cls)
         edges = None
         if _STATE.enabled:
-            for a in args:
-                if isinstance(a, Tensor) and a.requires_grad:
-                    edges = ctx._edges = tuple([
-                        ((t.grad_fn, t._output_nr) if t.grad_fn is not None else (t, 0))
-                        if isinstance(t, Tensor) and t.requires_grad else None for t in args])
-                    ctx._recording = True
-                    break
+            found = []
+            for t in args:
+                if isinstance(t, Tensor) and t.requires_grad:
+                    fn = t.grad_fn
+                    found.append((fn, t._output_nr) if fn is not None else (t, 0))
+                    edges = found
+                else:
+                    found.append(None)
+            if edges is not None:
+                edges = ctx._edges = tuple(found)
+                ctx._recording = True
         if cls._builtin:
             out = cls.forward(ctx, *args)
         else:
@@ -253,19 +306,11 @@ class Function:
             data = out._data if isinstance(out, Tensor) else out
             if type(data) is not np.ndarray:
                 data = np.asarray(data)
-        result = _new(Tensor)
-        result._data = data
-        result.grad = None
-        result._version = 0
-        result._output_nr = 0
-        result._hooks = None
         if edges is None:
-            result.requires_grad = False
-            result.grad_fn = None
-            return result
-        result.requires_grad = True
-        result.grad_fn = ctx
-        if ctx._saved is not None:
+            return _new_tensor(data)
+        result = _new_tensor(data, True, ctx)
+        ctx.output_meta = ((data.shape, data.dtype),)
+        if ctx._saved is not None and (ctx._saves_array or not cls._builtin):
             ctx._link_output(out, data, result)
         if ctx._non_differentiable:
             if any(o is out for o in ctx._non_differentiable):
@@ -289,11 +334,13 @@ class Function:
         if self._saved is not None:
             self._saved = None
             self._freed = True
-        self._out_data = None
-        self._free_extra()
+            if self._out_data is not None:
+                self._out_data = None
+        if self._free_extra is not None:
+            self._free_extra()
 
-    def _free_extra(self) -> None:
-        """Ops that stash arrays on ctx beyond saved tensors drop them here."""
+    # Ops that stash arrays on ctx beyond saved tensors define ``_free_extra(self)`` to drop them
+    _free_extra = None
 
 
 def _wrap_outputs(ctx, outs, record: bool):
@@ -304,21 +351,19 @@ def _wrap_outputs(ctx, outs, record: bool):
             d = np.asarray(d)
         datas.append(d)
     if not record:
-        return tuple(Tensor._make(d, False, None) if d is not None else None for d in datas)
+        return tuple(_new_tensor(d) if d is not None else None for d in datas)
     ctx._n_outputs = len(outs)
-    ctx._out_meta = tuple((d.shape, d.dtype) if d is not None else ((), None) for d in datas)
+    ctx.output_meta = tuple((d.shape, d.dtype) if d is not None else ((), None) for d in datas)
     nondiff = ctx._non_differentiable
     results = []
     for i, (o, d) in enumerate(zip(outs, datas)):
         if d is None:
             results.append(None)
-            continue
-        if any(o is n or d is getattr(n, "_data", n) for n in nondiff) or d.dtype.kind not in "fc":
-            results.append(Tensor._make(d, False, None))
+        elif any(o is n or d is getattr(n, "_data", n) for n in nondiff) or \
+                d.dtype.kind not in "fc":
+            results.append(_new_tensor(d))
         else:
-            t = Tensor._make(d, True, ctx)
-            t._output_nr = i
-            results.append(t)
+            results.append(_new_tensor(d, True, ctx, i))
     return tuple(results)
 
 

@@ -44,6 +44,7 @@ class device:
 
 
 CPU = device("cpu")
+_new_object = object.__new__
 
 
 class Tensor:
@@ -61,43 +62,42 @@ class Tensor:
         from .creation import as_array
 
         if args and all(type(a) is int for a in args):
-            self._data = np.zeros(args, dtypes.as_dtype(dtype or dtypes.get_default_dtype()))
+            data = np.zeros(args, dtypes.as_dtype(dtype or dtypes.get_default_dtype()))
         elif len(args) > 1:
             raise TypeError(f"Tensor(): expected sizes (ints) or one data argument, got "
                             f"({', '.join(type(a).__name__ for a in args)})")
         elif args and isinstance(args[0], Tensor):
-            self._data = args[0]._data if dtype is None else as_array(args[0], dtype)
+            data = args[0]._data if dtype is None else as_array(args[0], dtype)
         else:
             data = args[0] if args else []
-            self._data = np.array(as_array(data), dtypes.as_dtype(
-                dtype or dtypes.get_default_dtype()))
-        self.grad = None
-        self.requires_grad = False
-        self.grad_fn = None
-        self._version = 0
-        self._output_nr = 0
-        self._hooks = None
+            data = np.array(as_array(data), dtypes.as_dtype(dtype or dtypes.get_default_dtype()))
+        Tensor._new(data, into=self)
         if requires_grad:
             self.requires_grad_(True)
 
     @staticmethod
-    def _make(data: np.ndarray, requires_grad: bool, grad_fn) -> Tensor:
-        t = object.__new__(Tensor)
+    def _new(data: np.ndarray, requires_grad: bool = False, grad_fn=None, output_nr: int = 0,
+             into: Tensor | None = None) -> Tensor:
+        """The one place a Tensor's fields are set up: a new Tensor around ``data`` (an ndarray),
+        or ``into`` (an existing, possibly subclass, object) reset to hold it."""
+        t = _new_object(Tensor) if into is None else into
         t._data = data
         t.grad = None
         t.requires_grad = requires_grad
         t.grad_fn = grad_fn
         t._version = 0
-        t._output_nr = 0
+        t._output_nr = output_nr
         t._hooks = None
         return t
+
+    _make = _new  # the older spelling, used across the ops
 
     # ---------------------------------------------------------------- data
     @property
     def data(self) -> Tensor:
         """The same values as a tensor cut from the graph, sharing memory (torch.Tensor.data);
         changes made through it are invisible to autograd."""
-        return Tensor._make(self._data, False, None)
+        return Tensor._new(self._data, False, None)
 
     @data.setter
     def data(self, value) -> None:
@@ -246,14 +246,9 @@ class Tensor:
             raise RuntimeError(
                 "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
                 "protocol at the moment.")
-        new = object.__new__(type(self))
-        for slot in ("grad_fn", "_hooks"):
-            setattr(new, slot, None)
-        new._data = self._data.copy()
-        new.requires_grad = self.requires_grad
-        new._version = 0
-        new._output_nr = 0
-        new.grad = None if self.grad is None else Tensor._make(self.grad._data.copy(), False, None)
+        new = Tensor._new(self._data.copy(), self.requires_grad, into=_new_object(type(self)))
+        if self.grad is not None:
+            new.grad = Tensor._new(self.grad._data.copy())
         if hasattr(self, "__dict__"):
             for k, v in self.__dict__.items():
                 setattr(new, k, v)
@@ -336,7 +331,7 @@ class Tensor:
     # ---------------------------------------------------------------- autograd
     def detach(self) -> Tensor:
         """A tensor sharing the data, cut from the graph (torch.Tensor.detach)."""
-        return Tensor._make(self._data, False, None)
+        return Tensor._new(self._data, False, None)
 
     def detach_(self) -> Tensor:
         self.grad_fn = None
@@ -367,6 +362,7 @@ class Tensor:
             return
         if node._retained is None:
             node._retained = []
+            node._hooked = True
         if not any(r() is self for _, r in node._retained):
             node._retained.append((self._output_nr, weakref.ref(self)))
 
@@ -390,6 +386,7 @@ class Tensor:
         node = self.grad_fn
         if node._pre_hooks is None:
             node._pre_hooks = []
+            node._hooked = True
         entry = (self._output_nr, hook)
         node._pre_hooks.append(entry)
         return _RemovableHandle(node._pre_hooks, entry)
@@ -449,9 +446,7 @@ _TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "
 
 
 def _rebuild(data, requires_grad):
-    t = Tensor._make(data, False, None)
-    t.requires_grad = requires_grad
-    return t
+    return Tensor._new(data, requires_grad)
 
 
 def _check_dim(dim: int, ndim: int, op: str) -> int:

@@ -10,13 +10,7 @@ def _init_leaf(t: Tensor, data) -> None:
     """Make ``t`` a fresh leaf sharing the array of ``data`` (a Tensor, array or list)."""
     source = autograd.empty(0) if data is None else (
         data if isinstance(data, Tensor) else autograd.as_tensor(data))
-    t.data = source.data
-    t.grad = None
-    t.requires_grad = False
-    t.grad_fn = None
-    t._version = 0
-    t._output_nr = 0
-    t._hooks = None
+    Tensor._new(source._data, into=t)
 
 
 class Parameter(Tensor):

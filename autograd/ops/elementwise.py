@@ -16,7 +16,7 @@ from .. import dtypes
 from ..tensor import Tensor
 from ._base import Op, binary_operands, const, float_operand, quietly
 from ._support import alias, direct_write_ok, inplace, not_implemented, write_out
-from .shape import sum_to_shape
+from .shape import sum_array_to_shape, sum_to_shape
 
 
 def _d(x):
@@ -25,6 +25,11 @@ def _d(x):
 
 def _shape(x):
     return x._data.shape if isinstance(x, Tensor) else ()
+
+
+def _ashape(x):
+    """The shape of a saved operand in backward_array: an array's, or () for a Python number."""
+    return x.shape if type(x) is np.ndarray else ()
 
 
 def _zeros(shape, dtype) -> Tensor:
@@ -48,10 +53,13 @@ class Add(Op):
 
     @staticmethod
     def forward(ctx, a, b, alpha=1):
-        ctx.shapes = (_shape(a), _shape(b))
-        ctx.alpha = alpha
-        bd = _d(b)
-        return _d(a) + (bd if alpha == 1 else bd * alpha)
+        ad = a._data if isinstance(a, Tensor) else a
+        bd = b._data if isinstance(b, Tensor) else b
+        if ctx._recording:
+            ctx.shapes = (ad.shape if isinstance(a, Tensor) else (),
+                          bd.shape if isinstance(b, Tensor) else ())
+            ctx.alpha = alpha
+        return ad + (bd if alpha == 1 else bd * alpha)
 
     @staticmethod
     def backward(ctx, grad):
@@ -62,16 +70,29 @@ class Add(Op):
             gb = sum_to_shape(grad if ctx.alpha == 1 else grad * ctx.alpha, sb)
         return ga, gb, None
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        sa, sb = ctx.shapes
+        edges = ctx._edges
+        ga = sum_array_to_shape(grad, sa) if edges[0] is not None else None
+        gb = None
+        if edges[1] is not None:
+            gb = sum_array_to_shape(grad if ctx.alpha == 1 else grad * ctx.alpha, sb)
+        return ga, gb, None
+
 
 class Sub(Op):
     """a - alpha * b (torch.sub)."""
 
     @staticmethod
     def forward(ctx, a, b, alpha=1):
-        ctx.shapes = (_shape(a), _shape(b))
-        ctx.alpha = alpha
-        bd = _d(b)
-        return _d(a) - (bd if alpha == 1 else bd * alpha)
+        ad = a._data if isinstance(a, Tensor) else a
+        bd = b._data if isinstance(b, Tensor) else b
+        if ctx._recording:
+            ctx.shapes = (ad.shape if isinstance(a, Tensor) else (),
+                          bd.shape if isinstance(b, Tensor) else ())
+            ctx.alpha = alpha
+        return ad - (bd if alpha == 1 else bd * alpha)
 
     @staticmethod
     def backward(ctx, grad):
@@ -81,6 +102,15 @@ class Sub(Op):
             if ctx.needs_input_grad[1] else None
         return ga, gb, None
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        sa, sb = ctx.shapes
+        edges = ctx._edges
+        ga = sum_array_to_shape(grad, sa) if edges[0] is not None else None
+        gb = sum_array_to_shape(-grad if ctx.alpha == 1 else grad * -ctx.alpha, sb) \
+            if edges[1] is not None else None
+        return ga, gb, None
+
 
 class Mul(Op):
     """a * b (torch.mul)."""
@@ -88,6 +118,8 @@ class Mul(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if type(b) is float and -1.0 <= b <= 1.0 and b != 0.0:  # no overflow, no inf * 0
+            return np.multiply(a._data, b)
         return quietly(np.multiply, _d(a), _d(b))  # inf * 0 in masked gradients: no warning
 
     @staticmethod
@@ -95,6 +127,17 @@ class Mul(Op):
         a, b = ctx.saved_tensors
         ga = sum_to_shape(grad * b, _shape(a)) if ctx.needs_input_grad[0] else None
         gb = sum_to_shape(grad * a, _shape(b)) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        a, b = ctx.saved_arrays
+        edges = ctx._edges
+        ga = gb = None
+        if edges[0] is not None:
+            ga = sum_array_to_shape(grad * b, a.shape if type(a) is np.ndarray else ())
+        if edges[1] is not None:
+            gb = sum_array_to_shape(grad * a, b.shape if type(b) is np.ndarray else ())
         return ga, gb
 
 
@@ -111,6 +154,15 @@ class Div(Op):
         a, b = ctx.saved_tensors
         ga = sum_to_shape(grad / b, _shape(a)) if ctx.needs_input_grad[0] else None
         gb = sum_to_shape(-grad * a / (b * b), _shape(b)) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        a, b = ctx.saved_arrays
+        edges = ctx._edges
+        ga = sum_array_to_shape(grad / b, _ashape(a)) if edges[0] is not None else None
+        gb = sum_array_to_shape(-grad * a / (b * b), _ashape(b)) if edges[1] is not None \
+            else None
         return ga, gb
 
 
@@ -174,6 +226,10 @@ class Neg(Op):
     def backward(ctx, grad):
         return -grad
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        return -grad
+
 
 class Pow(Op):
     """x ** y for tensor or scalar base and exponent; d/dy uses log(x), 0 where x == 0, y >= 0."""
@@ -214,6 +270,32 @@ class Pow(Op):
             gb = sum_to_shape(gb, _shape(b))
         return ga, gb
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        a, b, out = ctx.saved_arrays
+        edges = ctx._edges
+        ga = gb = None
+        if edges[0] is not None:
+            if type(b) is np.ndarray:
+                ga = grad * b * np.where(b == 0, a.dtype.type(1), a) ** (b - 1)
+                ga = np.where(b == 0, ga.dtype.type(0), ga)
+            elif b == 0:
+                ga = grad * 0.0
+            else:
+                ga = grad * b * a ** (b - 1)
+            ga = sum_array_to_shape(ga, _ashape(a))
+        if edges[1] is not None:
+            if type(a) is np.ndarray:
+                gb = grad * out * np.log(a)
+                gb = np.where((a == 0) & (b >= 0), gb.dtype.type(0), gb)
+            else:
+                log_a = float(np.log(float(a)))
+                gb = grad * out * log_a
+                if a == 0:
+                    gb = np.where(b >= 0, gb.dtype.type(0), gb)
+            gb = sum_array_to_shape(gb, _ashape(b))
+        return ga, gb
+
 
 def _int_pow_negative(base: np.ndarray, exponent: np.ndarray, dtype) -> np.ndarray:
     """Integer powers with negative exponents truncate like torch: 1, +-1 for base -1, else 0."""
@@ -247,27 +329,31 @@ def _check_bool_sub(a, b) -> None:
 def add(input, other, *, alpha=1, out=None) -> Tensor:
     """input + alpha * other, with broadcasting (torch.add)."""
     a, b = binary_operands("add", input, other)
-    return write_out(Add.apply(a, b, alpha), out, "add")
+    result = Add.apply(a, b, alpha)
+    return result if out is None else write_out(result, out, "add")
 
 
 def sub(input, other, *, alpha=1, out=None) -> Tensor:
     """input - alpha * other (torch.sub); refused for bool operands, like torch."""
     _check_bool_sub(input, other)
     a, b = binary_operands("sub", input, other)
-    return write_out(Sub.apply(a, b, alpha), out, "sub")
+    result = Sub.apply(a, b, alpha)
+    return result if out is None else write_out(result, out, "sub")
 
 
 def mul(input, other, *, out=None) -> Tensor:
     """input * other (torch.mul)."""
     a, b = binary_operands("mul", input, other)
-    return write_out(Mul.apply(a, b), out, "mul")
+    result = Mul.apply(a, b)
+    return result if out is None else write_out(result, out, "mul")
 
 
 def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
     """True division, or 'floor' / 'trunc' rounding (zero gradient for the rounded forms)."""
     if rounding_mode is None:
         a, b = _float_binary("div", input, other)
-        return write_out(Div.apply(a, b), out, "div")
+        result = Div.apply(a, b)
+        return result if out is None else write_out(result, out, "div")
     if rounding_mode not in ("floor", "trunc"):
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                          f"but found '{rounding_mode}'")
@@ -348,6 +434,11 @@ class Reciprocal(Op):
         (y,) = ctx.saved_tensors
         return -grad * y * y
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        (y,) = ctx.saved_arrays
+        return -grad * y * y
+
 
 def reciprocal(input, *, out=None) -> Tensor:
     """1 / input, integers promoted to float (torch.reciprocal)."""
@@ -424,6 +515,11 @@ class Maximum(Op):
         a, b = ctx.saved_tensors
         return _split_ties(ctx, grad, a, b, a < b, a > b)
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        a, b = ctx.saved_arrays
+        return _split_ties_array(ctx, grad, a, b, a < b, a > b)
+
 
 class Minimum(Op):
     """Elementwise min (torch.minimum); ties split the gradient like Maximum."""
@@ -437,6 +533,22 @@ class Minimum(Op):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         return _split_ties(ctx, grad, a, b, a > b, a < b)
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        a, b = ctx.saved_arrays
+        return _split_ties_array(ctx, grad, a, b, a > b, a < b)
+
+
+def _split_ties_array(ctx, grad, a, b, a_loses, b_loses):
+    shared = np.where(a == b, grad * 0.5, grad)
+    zero = shared.dtype.type(0)
+    edges = ctx._edges
+    ga = sum_array_to_shape(np.where(a_loses, zero, shared), a.shape) \
+        if edges[0] is not None else None
+    gb = sum_array_to_shape(np.where(b_loses, zero, shared), b.shape) \
+        if edges[1] is not None else None
+    return ga, gb
 
 
 def _split_ties(ctx, grad, a, b, a_loses, b_loses):
@@ -512,6 +624,16 @@ class Where(Op):
         gb = sum_to_shape(where(cond, zero, grad), sb) if ctx.needs_input_grad[2] else None
         return None, ga, gb
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        (cond,) = ctx.saved_arrays
+        sa, sb = ctx.shapes
+        edges = ctx._edges
+        zero = grad.dtype.type(0)
+        ga = sum_array_to_shape(np.where(cond, grad, zero), sa) if edges[1] is not None else None
+        gb = sum_array_to_shape(np.where(cond, zero, grad), sb) if edges[2] is not None else None
+        return None, ga, gb
+
 
 def where(condition, input=None, other=None, *, out=None) -> Tensor:
     """Pick from ``input`` where ``condition`` holds, else ``other`` (torch.where); with only a
@@ -549,6 +671,10 @@ class Cast(Op):
     @staticmethod
     def backward(ctx, grad):
         return cast(grad, ctx.in_dtype), None
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        return grad.astype(ctx.in_dtype), None
 
 
 def cast(x: Tensor, dtype) -> Tensor:
@@ -599,6 +725,25 @@ def _r(fn):
     return reflected
 
 
+def _operator(op, fn, reflected: bool = False):
+    """Tensor.__mul__ and friends. A float tensor with a Python number, or with a float tensor of
+    its dtype and shape, needs no promotion, broadcasting check or ``out=``: straight to the op.
+    Everything else goes through the public function ``fn`` (torch's rules and errors)."""
+
+    def method(self, other):
+        data = self._data
+        kind = type(other)
+        if kind is float or kind is int:
+            if data.dtype.kind == "f":
+                return op.apply(other, self) if reflected else op.apply(self, other)
+        elif isinstance(other, Tensor) and data.dtype.kind == "f" and \
+                data.dtype is other._data.dtype and data.shape == other._data.shape:
+            return op.apply(other, self) if reflected else op.apply(self, other)
+        return fn(other, self) if reflected else fn(self, other)
+
+    return method
+
+
 def _matmul(a, b):
     from .linalg import matmul
     return matmul(a, b)
@@ -618,8 +763,10 @@ METHODS = {
     "sgn": sgn, "positive": positive, "maximum": maximum, "minimum": minimum, "fmax": fmax,
     "fmin": fmin,
     "where": lambda self, condition, other: where(condition, self, other),
-    "__add__": add, "__radd__": _r(add), "__sub__": sub, "__rsub__": _r(sub), "__mul__": mul,
-    "__rmul__": _r(mul), "__truediv__": div, "__rtruediv__": _r(div), "__neg__": neg,
+    "__add__": _operator(Add, add), "__radd__": _operator(Add, add, True),
+    "__sub__": _operator(Sub, sub), "__rsub__": _operator(Sub, sub, True),
+    "__mul__": _operator(Mul, mul), "__rmul__": _operator(Mul, mul, True),
+    "__truediv__": _operator(Div, div), "__rtruediv__": _operator(Div, div, True), "__neg__": neg,
     "__pow__": pow, "__rpow__": _r(pow), "__floordiv__": floor_divide,
     "__rfloordiv__": _r(floor_divide), "__mod__": remainder, "__rmod__": _r(remainder),
     "__abs__": abs, "__pos__": positive,

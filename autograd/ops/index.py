@@ -169,6 +169,19 @@ class GetItem(Op):
     def backward(ctx, grad):
         return IndexScatter.apply(grad, ctx.idx, ctx.in_shape), None
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        return _index_scatter(grad, ctx.idx, ctx.in_shape), None
+
+
+def _index_scatter(g: np.ndarray, idx, shape: tuple) -> np.ndarray:
+    out = np.zeros(shape, dtype=g.dtype)
+    if _is_advanced(idx):
+        np.add.at(out, idx, g)
+    else:
+        out[idx] = g
+    return out
+
 
 class IndexScatter(Op):
     """Place ``grad`` at ``idx`` in zeros of ``shape`` (summing repeats): GetItem's adjoint."""
@@ -176,16 +189,15 @@ class IndexScatter(Op):
     @staticmethod
     def forward(ctx, g, idx, shape):
         ctx.idx = idx
-        out = np.zeros(shape, dtype=g._data.dtype)
-        if _is_advanced(idx):
-            np.add.at(out, idx, g._data)
-        else:
-            out[idx] = g._data
-        return out
+        return _index_scatter(g._data, idx, shape)
 
     @staticmethod
     def backward(ctx, grad):
         return GetItem.apply(grad, ctx.idx), None, None
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        return np.asarray(grad[ctx.idx]), None, None
 
 
 def getitem(input: Tensor, idx) -> Tensor:
@@ -379,6 +391,16 @@ class Gather(Op):
         zeros = const(np.zeros(shape, grad.dtype))
         return ScatterAdd.apply(zeros, dim, index, grad), None, None
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        shape, dim, index = ctx.args
+        return _scatter_add(np.zeros(shape, grad.dtype), dim, index, grad), None, None
+
+
+def _scatter_add(out: np.ndarray, dim: int, index, src: np.ndarray) -> np.ndarray:
+    np.add.at(out, _along(index, dim), src)
+    return out
+
 
 class ScatterAdd(Op):
     """out = x, then out[index[i][j]][j] += src[i][j] (for dim 0); adjoint of Gather."""
@@ -386,13 +408,16 @@ class ScatterAdd(Op):
     @staticmethod
     def forward(ctx, x, dim, index, src):
         ctx.dim, ctx.index = dim, index
-        out = x._data.copy()
-        np.add.at(out, _along(index, dim), src._data)
-        return out
+        return _scatter_add(x._data.copy(), dim, index, src._data)
 
     @staticmethod
     def backward(ctx, grad):
         gsrc = Gather.apply(grad, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None
+        return grad, None, None, gsrc
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        gsrc = grad[_along(ctx.index, ctx.dim)] if ctx._edges[3] is not None else None
         return grad, None, None, gsrc
 
 
@@ -610,6 +635,16 @@ class IndexSelect(Op):
         zeros = const(np.zeros(shape, grad.dtype))
         return IndexAdd.apply(zeros, dim, index, grad), None, None
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        shape, dim, index = ctx.args
+        return _index_add(np.zeros(shape, grad.dtype), dim, index, grad), None, None
+
+
+def _index_add(out: np.ndarray, dim: int, index, src: np.ndarray) -> np.ndarray:
+    np.add.at(np.moveaxis(out, dim, 0), index, np.moveaxis(src, dim, 0))
+    return out
+
 
 class IndexAdd(Op):
     """out = x, then out[..., index[k], ...] += src[..., k, ...] along ``dim``."""
@@ -617,13 +652,16 @@ class IndexAdd(Op):
     @staticmethod
     def forward(ctx, x, dim, index, src):
         ctx.dim, ctx.index = dim, index
-        out = x._data.copy()
-        np.add.at(np.moveaxis(out, dim, 0), index, np.moveaxis(src._data, dim, 0))
-        return out
+        return _index_add(x._data.copy(), dim, index, src._data)
 
     @staticmethod
     def backward(ctx, grad):
         gsrc = IndexSelect.apply(grad, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None
+        return grad, None, None, gsrc
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        gsrc = np.take(grad, ctx.index, axis=ctx.dim) if ctx._edges[3] is not None else None
         return grad, None, None, gsrc
 
 

@@ -15,20 +15,22 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._base import Op, const, quietly
-from .shape import reshape, squeeze, sum_to_shape, transpose, unsqueeze
+from .shape import reshape, squeeze, sum_array_to_shape, sum_to_shape, transpose, unsqueeze
+
+
+def _matmul_array(ad: np.ndarray, bd: np.ndarray) -> np.ndarray:
+    if ad.ndim > 2 and bd.ndim == 2:
+        # (..., k) @ (k, n) as one 2-D GEMM: numpy's stacked matmul against a broadcast
+        # (and possibly transposed) matrix falls back to a loop far slower than BLAS
+        return np.matmul(ad.reshape(-1, ad.shape[-1]), bd).reshape(ad.shape[:-1] + (bd.shape[1],))
+    return np.matmul(ad, bd)
 
 
 class MatMul(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        ad, bd = a._data, b._data
-        if ad.ndim > 2 and bd.ndim == 2:
-            # (..., k) @ (k, n) as one 2-D GEMM: numpy's stacked matmul against a broadcast
-            # (and possibly transposed) matrix falls back to a loop far slower than BLAS
-            return quietly(np.matmul, ad.reshape(-1, ad.shape[-1]), bd).reshape(
-                ad.shape[:-1] + (bd.shape[1],))
-        return quietly(np.matmul, ad, bd)  # overflow to inf is silent, as in torch
+        return quietly(_matmul_array, a._data, b._data)  # overflow to inf is silent, as in torch
 
     @staticmethod
     def backward(ctx, grad):
@@ -55,6 +57,32 @@ class MatMul(Op):
             else:
                 gb = matmul(transpose(a2, -1, -2), g)
                 gb = sum_to_shape(squeeze(gb, -1) if b.ndim == 1 else gb, b.shape)
+        return ga, gb
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        a, b = ctx.saved_arrays
+        a2 = a.reshape(1, -1) if a.ndim == 1 else a
+        b2 = b.reshape(-1, 1) if b.ndim == 1 else b
+        if a.ndim == 1 and b.ndim == 1:
+            g = grad.reshape(1, 1)
+        elif a.ndim == 1:
+            g = np.expand_dims(grad, -2)
+        elif b.ndim == 1:
+            g = np.expand_dims(grad, -1)
+        else:
+            g = grad
+        edges = ctx._edges
+        ga = gb = None
+        if edges[0] is not None:
+            ga = _matmul_array(g, np.swapaxes(b2, -1, -2))
+            ga = sum_array_to_shape(ga.squeeze(-2) if a.ndim == 1 else ga, a.shape)
+        if edges[1] is not None:
+            if a.ndim > 2 and b.ndim == 2:
+                gb = a.reshape(-1, a.shape[-1]).T @ g.reshape(-1, g.shape[-1])
+            else:
+                gb = _matmul_array(np.swapaxes(a2, -1, -2), g)
+                gb = sum_array_to_shape(gb.squeeze(-1) if b.ndim == 1 else gb, b.shape)
         return ga, gb
 
 

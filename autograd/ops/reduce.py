@@ -35,6 +35,14 @@ def restore_reduced(grad: Tensor, in_shape: tuple, axes: tuple, keepdim: bool) -
     return expand(grad, in_shape)
 
 
+def restore_reduced_array(grad: np.ndarray, in_shape: tuple, axes: tuple,
+                          keepdim: bool) -> np.ndarray:
+    """The array twin of ``restore_reduced`` (a read-only broadcast view)."""
+    if not keepdim:
+        grad = grad.reshape(_kept_shape(in_shape, axes))
+    return np.broadcast_to(grad, in_shape)
+
+
 def _kept(grad: Tensor, in_shape: tuple, axes: tuple, keepdim: bool) -> Tensor:
     """The reduced gradient with the reduced axes present as size 1 (broadcastable to input)."""
     return grad if keepdim else reshape(grad, _kept_shape(in_shape, axes))
@@ -123,6 +131,10 @@ class Sum(Op):
     def backward(ctx, grad):
         return restore_reduced(grad, ctx.in_shape, ctx.axes, ctx.keepdim), None, None, None
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        return restore_reduced_array(grad, ctx.in_shape, ctx.axes, ctx.keepdim), None, None, None
+
 
 def _sum_dtype(x: Tensor, dtype):
     if dtype is not None:
@@ -155,6 +167,11 @@ class Mean(Op):
     @staticmethod
     def backward(ctx, grad):
         g = restore_reduced(grad, ctx.in_shape, ctx.axes, ctx.keepdim)
+        return g / ctx.count if ctx.count else g, None, None
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        g = restore_reduced_array(grad, ctx.in_shape, ctx.axes, ctx.keepdim)
         return g / ctx.count if ctx.count else g, None, None
 
 
@@ -362,6 +379,15 @@ class Extremum(Op):
         return _kept(grad, x.shape, ctx.axes, ctx.keepdim) * const(
             share.astype(x._data.dtype)), None, None, None
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        x, out = ctx.saved_arrays
+        out_kept = out if ctx.keepdim else out.reshape(_kept_shape(x.shape, ctx.axes))
+        hit = (x == out_kept) | (np.isnan(x) & np.isnan(out_kept))
+        share = (hit / np.sum(hit, axis=ctx.axes, keepdims=True)).astype(x.dtype)
+        kept = grad if ctx.keepdim else grad.reshape(_kept_shape(x.shape, ctx.axes))
+        return kept * share, None, None, None
+
 
 class TakeAlongDim(Op):
     """values = x at ``indices`` along one axis (max/min/median with dim); the gradient goes to
@@ -540,6 +566,14 @@ class LogSumExp(Op):
         out = _kept(out, x.shape, ctx.axes, ctx.keepdim)
         with np.errstate(invalid="ignore"):  # inf - inf in rows holding +inf: NaN, as torch
             return g * (x - out).exp(), None, None
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        x, out = ctx.saved_arrays
+        kept = _kept_shape(x.shape, ctx.axes)
+        g = grad if ctx.keepdim else grad.reshape(kept)
+        out = out if ctx.keepdim else out.reshape(kept)
+        return g * np.exp(x - out), None, None
 
 
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:

@@ -17,14 +17,21 @@ class SumToShape(Op):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x._data.shape
-        return _sum_array_to(x._data, shape)
+        return sum_array_to_shape(x._data, shape)
 
     @staticmethod
     def backward(ctx, grad):
         return expand(grad, ctx.in_shape), None
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        return np.broadcast_to(grad, ctx.in_shape), None
 
-def _sum_array_to(a: np.ndarray, shape: tuple) -> np.ndarray:
+
+def sum_array_to_shape(a: np.ndarray, shape: tuple) -> np.ndarray:
+    """The array twin of ``sum_to_shape``: ``a`` summed over its broadcast dimensions."""
+    if a.shape == shape:
+        return a
     lead = a.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
         i + lead for i, s in enumerate(shape) if s == 1 and a.shape[i + lead] != 1)
@@ -52,6 +59,10 @@ class Expand(Op):
     @staticmethod
     def backward(ctx, grad):
         return sum_to_shape(grad, ctx.in_shape), None
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        return sum_array_to_shape(grad, ctx.in_shape), None
 
 
 def _size_args(size) -> tuple:
@@ -112,6 +123,10 @@ class Reshape(Op):
     @staticmethod
     def backward(ctx, grad):
         return reshape(grad, ctx.in_shape), None
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        return grad.reshape(ctx.in_shape), None
 
 
 def _infer_shape(shape: tuple, numel: int, op: str, in_shape) -> tuple:
@@ -174,6 +189,10 @@ class Permute(Op):
     @staticmethod
     def backward(ctx, grad):
         return permute(grad, tuple(np.argsort(ctx.dims))), None
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        return np.transpose(grad, np.argsort(ctx.dims)), None
 
 
 def permute(input: Tensor, *dims) -> Tensor:
@@ -251,6 +270,10 @@ class Clone(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        return grad
+
+    @staticmethod
+    def backward_array(ctx, grad):
         return grad
 
 
@@ -406,6 +429,14 @@ class Cat(Op):
         return (None, None) + tuple(Tensor._make(empty, False, None) if s else next(pieces)
                                     for s in ctx.skip)
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        sizes = ctx.sizes
+        pieces = iter(np.split(grad, np.cumsum(sizes)[:-1], axis=ctx.dim) if len(sizes) > 1
+                      else (grad,))
+        empty = np.zeros(0, ctx.dtype)
+        return (None, None) + tuple(empty if s else next(pieces) for s in ctx.skip)
+
 
 class Split(Op):
     """Views of consecutive pieces of ``sizes`` along ``dim``; its adjoint is Cat."""
@@ -419,6 +450,10 @@ class Split(Op):
     @staticmethod
     def backward(ctx, *grads):
         return Cat.apply(ctx.dim, (False,) * len(grads), *grads), None, None
+
+    @staticmethod
+    def backward_array(ctx, *grads):
+        return np.concatenate(grads, axis=ctx.dim), None, None
 
 
 def _tensor_list(tensors, op: str) -> list:
@@ -587,6 +622,10 @@ class Unbind(Op):
     def backward(ctx, *grads):
         return stack(grads, ctx.dim), None
 
+    @staticmethod
+    def backward_array(ctx, *grads):
+        return np.stack(grads, ctx.dim), None
+
 
 def unbind(input: Tensor, dim: int = 0) -> tuple:
     """The slices along ``dim`` as a tuple of tensors (torch.unbind)."""
@@ -610,6 +649,10 @@ class Flip(Op):
     @staticmethod
     def backward(ctx, grad):
         return Flip.apply(grad, ctx.dims), None
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        return np.flip(grad, ctx.dims).copy(), None
 
 
 def flip(input: Tensor, dims) -> Tensor:

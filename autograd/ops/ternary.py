@@ -13,7 +13,7 @@ from ..tensor import Tensor
 from ._base import Op, broadcast_check
 from ._support import direct_write_ok, inplace, not_implemented, write_out
 from .elementwise import where
-from .shape import sum_to_shape
+from .shape import sum_array_to_shape, sum_to_shape
 
 
 def _d(x):
@@ -74,6 +74,25 @@ class Clamp(Op):
         if ctx.needs_input_grad[2]:
             above = x > hi if lo is None else (x > hi) | (hi < lo)
             ghi = sum_to_shape(where(above, grad, 0.0), hi.shape)
+        return gx, glo, ghi
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        x, lo, hi = ctx.saved_arrays
+        inside = None
+        if lo is not None:
+            inside = x >= lo
+        if hi is not None:
+            inside = (x <= hi) if inside is None else inside & (x <= hi)
+        edges = ctx._edges
+        gx = sum_array_to_shape(grad * inside, x.shape) if edges[0] is not None else None
+        glo = ghi = None
+        if edges[1] is not None:
+            below = x < lo if hi is None else (x < lo) & (lo < hi)
+            glo = sum_array_to_shape(grad * below, lo.shape)
+        if edges[2] is not None:
+            above = x > hi if lo is None else (x > hi) | (hi < lo)
+            ghi = sum_array_to_shape(grad * above, hi.shape)
         return gx, glo, ghi
 
 

@@ -41,6 +41,11 @@ class Exp(Op):
         (y,) = ctx.saved_tensors
         return grad * y
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        (y,) = ctx.saved_arrays
+        return grad * y
+
 
 class Exp2(Op):
     """2 ** x (torch.exp2)."""
@@ -56,6 +61,11 @@ class Exp2(Op):
         (y,) = ctx.saved_tensors
         return grad * y * _LN2
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        (y,) = ctx.saved_arrays
+        return grad * y * _LN2
+
 
 class Expm1(Op):
     """exp(x) - 1 (torch.expm1)."""
@@ -69,6 +79,11 @@ class Expm1(Op):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
+        return grad * (y + 1)
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        (y,) = ctx.saved_arrays
         return grad * (y + 1)
 
 
@@ -89,6 +104,14 @@ class Log(Op):
             denominator = denominator * (1.0 / ctx.scale)
         return grad / denominator, None, None, None
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        (x,) = ctx.saved_arrays
+        denominator = x if ctx.shift == 0 else x + ctx.shift
+        if ctx.scale != 1:
+            denominator = denominator * (1.0 / ctx.scale)
+        return grad / denominator, None, None, None
+
 
 class Sqrt(Op):
     """sqrt(x) (torch.sqrt); backward grad / (2 sqrt(x)) from the saved output."""
@@ -102,6 +125,11 @@ class Sqrt(Op):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
+        return grad / (y * 2)
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        (y,) = ctx.saved_arrays
         return grad / (y * 2)
 
 
@@ -120,6 +148,11 @@ class Rsqrt(Op):
         (y,) = ctx.saved_tensors
         return grad * y * y * y * -0.5
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        (y,) = ctx.saved_arrays
+        return grad * y * y * y * -0.5
+
 
 class Sin(Op):
     """sin(x) (torch.sin)."""
@@ -134,6 +167,11 @@ class Sin(Op):
         (x,) = ctx.saved_tensors
         return grad * x.cos()
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        (x,) = ctx.saved_arrays
+        return grad * np.cos(x)
+
 
 class Cos(Op):
     """cos(x) (torch.cos)."""
@@ -147,6 +185,11 @@ class Cos(Op):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         return -grad * x.sin()
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        (x,) = ctx.saved_arrays
+        return grad * -np.sin(x)
 
 
 class Tan(Op):
@@ -225,6 +268,11 @@ class Sinh(Op):
         (x,) = ctx.saved_tensors
         return grad * x.cosh()
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        (x,) = ctx.saved_arrays
+        return grad * np.cosh(x)
+
 
 class Cosh(Op):
     """cosh(x) (torch.cosh)."""
@@ -239,6 +287,11 @@ class Cosh(Op):
         (x,) = ctx.saved_tensors
         return grad * x.sinh()
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        (x,) = ctx.saved_arrays
+        return grad * np.sinh(x)
+
 
 class Tanh(Op):
     """tanh(x) (torch.tanh); backward 1 - tanh(x)**2 from the saved output."""
@@ -252,6 +305,11 @@ class Tanh(Op):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
+        return grad * (1 - y * y)
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        (y,) = ctx.saved_arrays
         return grad * (1 - y * y)
 
 
@@ -303,6 +361,11 @@ class Sigmoid(Op):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
+        return grad * y * (1 - y)
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        (y,) = ctx.saved_arrays
         return grad * y * (1 - y)
 
 
@@ -458,6 +521,8 @@ class Sinc(Op):
 
 def _unary(name, make):
     def fn(input: Tensor, *, out=None) -> Tensor:
+        if out is None and input._data.dtype.kind == "f":  # nothing to promote or write
+            return make(input)
         return write_out(make(float_operand(input)), out, name)
 
     fn.__name__ = name

@@ -1,5 +1,6 @@
 """Every op in the tables: finite differences (first and second order, float64), PyTorch parity
-(values and gradients), float32 preservation; and a check that no op class is left untested."""
+(values and gradients), float32 preservation, the array backward against the Tensor-op backward;
+and checks that no op class (and no backward_array) is left untested."""
 
 import importlib
 import pathlib
@@ -11,7 +12,13 @@ import autograd
 import autograd.ops
 from autograd.ops._base import Op
 from tests.autograd import cases_core
-from tests.helpers.optable import check_float32, check_gradients, check_parity, node_types
+from tests.helpers.optable import (
+    check_array_backward,
+    check_float32,
+    check_gradients,
+    check_parity,
+    node_types,
+)
 from tests.helpers.torch_ref import need_torch
 
 
@@ -77,3 +84,39 @@ def test_every_op_class_is_exercised_by_the_tables():
     missing = sorted(c.__name__ for c in _all_op_classes() - seen
                      if not getattr(c, "_abstract", False))
     assert not missing, f"op classes with no OpCase exercising them: {missing}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_array_backward_matches_tensor_backward(case):
+    if not check_array_backward(case):
+        pytest.skip("no op with backward_array")
+
+
+# The ops the first-order speed relies on: their backward_array must not disappear unnoticed.
+HOT_ARRAY_OPS = {
+    "Add", "Sub", "Mul", "Div", "Neg", "Pow", "Reciprocal", "Exp", "Log", "Sqrt", "Tanh",
+    "Sigmoid", "Relu", "Gelu", "Silu", "Sum", "Mean", "Extremum", "LogSumExp", "SumToShape",
+    "Expand", "Reshape", "Permute", "Cat", "Split", "GetItem", "IndexSelect", "Gather", "MatMul",
+    "Where", "Clamp", "Cast",
+}
+
+
+def _array_op_classes():
+    return {c for c in _all_op_classes() if c.__dict__.get("backward_array") is not None}
+
+
+def test_hot_ops_have_backward_array():
+    have = {c.__name__ for c in _array_op_classes()}
+    missing = sorted(HOT_ARRAY_OPS - have)
+    assert not missing, f"hot ops without backward_array: {missing}"
+
+
+def test_every_backward_array_is_cross_checked_by_the_tables():
+    seen = set()
+    for case in CASES:
+        seen |= node_types(o for o in (case.call(case.inputs())
+                                       if isinstance(case.call(case.inputs()), (tuple, list))
+                                       else (case.call(case.inputs()),))
+                           if isinstance(o, autograd.Tensor))
+    unchecked = sorted(c.__name__ for c in _array_op_classes() - seen)
+    assert not unchecked, f"ops whose backward_array no OpCase cross-checks: {unchecked}"

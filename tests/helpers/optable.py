@@ -144,3 +144,87 @@ def node_types(outputs) -> set:
             if edge is not None and not isinstance(edge[0], autograd.Tensor):
                 stack.append(edge[0])
     return types
+
+
+def _graph_nodes(outputs) -> list:
+    """Every node in the graphs behind ``outputs``."""
+    seen, stack, nodes = set(), [o.grad_fn for o in outputs if o.grad_fn is not None], []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        nodes.append(node)
+        for edge in node._edges:
+            if edge is not None and not isinstance(edge[0], autograd.Tensor):
+                stack.append(edge[0])
+    return nodes
+
+
+def _random_output_grads(node, rng) -> list:
+    return [rng.standard_normal(shape).astype(dtype) if dtype is not None and dtype.kind == "f"
+            else (None if dtype is None else np.zeros(shape, dtype))
+            for shape, dtype in node.output_meta]
+
+
+def _compare_node(node, rng, tol: float) -> None:
+    """One node's backward_array against its Tensor-op backward, on the same random gradients:
+    same inputs get a gradient, same shapes, same dtypes, same values."""
+    grads = _random_output_grads(node, rng)
+    arrays = node.backward_array(node, *grads)
+    with autograd.no_grad():
+        tensors = node.backward(node, *[None if g is None else autograd.tensor(g) for g in grads])
+    arrays = arrays if isinstance(arrays, tuple) else (arrays,)
+    tensors = tensors if isinstance(tensors, tuple) else (tensors,)
+    name = node.name()
+    for i, edge in enumerate(node._edges):
+        if edge is None:
+            continue
+        a, t = arrays[i], tensors[i]
+        assert (a is None) == (t is None), f"{name}: input {i} gets a gradient on one path only"
+        if a is None:
+            continue
+        a = np.asarray(a)
+        assert a.shape == tuple(t.shape), f"{name}: input {i} shape {a.shape} vs {t.shape}"
+        assert a.dtype == t.dtype, f"{name}: input {i} dtype {a.dtype} vs {t.dtype}"
+        np.testing.assert_allclose(a, t.numpy(), rtol=tol, atol=tol,
+                                   err_msg=f"{name}: backward_array differs from backward")
+
+
+def check_array_backward(case: OpCase) -> bool:
+    """For every node of the case's graph whose op has ``backward_array``: the array twin and
+    the Tensor-op backward agree (float64 values, float32 dtypes); and the whole first-order
+    backward (array path) agrees with the recorded one (create_graph=True, Tensor path).
+    Returns whether the case exercised any backward_array."""
+    rng = np.random.default_rng(2)
+    found = False
+    for dtype, tol in ((np.float64, 1e-12), (np.float32, 1e-5)):
+        outs = _tensors(case.call(case.inputs(dtype)))
+        for node in _graph_nodes(outs):
+            if getattr(node, "backward_array", None) is not None:
+                found = True
+                _compare_node(node, rng, tol)
+    if not found or not case.grad:
+        return found
+    n = len(case.shapes)
+
+    def gradients(create_graph: bool) -> list:
+        xs = case.inputs()
+        diff = [o for o in _tensors(case.call(xs)) if o.requires_grad]
+        if not diff:
+            return []
+        weights = [np.random.default_rng(3).standard_normal(o.shape) for o in diff]
+        loss = sum((o * autograd.tensor(w)).sum() for o, w in zip(diff, weights))
+        if create_graph:
+            grads = autograd.grad(loss, xs[:n], create_graph=True, allow_unused=True)
+            return [None if g is None else g.detach().numpy() for g in grads]
+        loss.backward()
+        return [None if x.grad is None else x.grad.numpy() for x in xs[:n]]
+
+    for i, (a, t) in enumerate(zip(gradients(False), gradients(True))):
+        if a is None or t is None:
+            assert a is None or not np.any(a), f"{case.name}: input {i} gradient on one path"
+            continue
+        np.testing.assert_allclose(a, t, rtol=1e-12, atol=1e-12,
+                                   err_msg=f"{case.name}: array backward differs (input {i})")
+    return found
