@@ -7,34 +7,31 @@ markers a script can pass (``clone(memory_format=...)``, ``Tensor.layout == torc
 from __future__ import annotations
 
 
-class layout:
+class _Marker:
+    """A named singleton that prints as ``autograd.<name>`` and pickles as that name."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"autograd.{self.name}"
+
+    def __reduce__(self):
+        return self.name
+
+
+class layout(_Marker):
     """How a tensor's elements are stored (torch.layout); only ``strided`` exists here."""
 
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"autograd.{self.name}"
-
-    def __reduce__(self):
-        return self.name
+    __slots__ = ()
 
 
-class memory_format:
+class memory_format(_Marker):
     """An element-order request (torch.memory_format), accepted and ignored by numpy arrays."""
 
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"autograd.{self.name}"
-
-    def __reduce__(self):
-        return self.name
+    __slots__ = ()
 
 
 strided = layout("strided")
