@@ -26,7 +26,8 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from . import linalg
 from . import utils
 from . import functional
-from .serialization import load, save
+from .serialization import load, load_safetensors, save, save_safetensors
+from . import serialization
 from . import debug, viz
 from .debug import (detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled,
                     set_detect_anomaly)
