@@ -10,6 +10,7 @@ allowed is refused before any module is looked up.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 _added: list = []
@@ -86,11 +87,21 @@ def our_spelling(name: str) -> str | None:
 
 
 def allowed(name: str):
-    """The allowed object a pickle's global ``name`` refers to, or None when it is not allowed."""
-    for item in _added:
-        obj, own = (item if isinstance(item, tuple) else (item, pickle_name(item)))
+    """The allowed object a pickle's global ``name`` refers to, or None when it is not allowed.
+
+    A PyTorch name also matches when our package already imported holds the allowed object at
+    the swapped path: ``torch.nn.functional.relu`` is ``nn.functional.relu`` even though that
+    function's own home is ``nn.functional.activation``. Nothing is imported to find out."""
+    items = [item if isinstance(item, tuple) else (item, pickle_name(item)) for item in _added]
+    for obj, own in items:
         if name == own or name == torch_spelling(own):
             return obj
+    ours = our_spelling(name)
+    if ours is not None:
+        module, _, attr = ours.rpartition(".")
+        found = getattr(sys.modules.get(module), attr, None)
+        if found is not None and any(found is obj for obj, _ in items):
+            return found
     return None
 
 
