@@ -12,8 +12,7 @@ import pytest
 import autograd
 import nn
 import optim
-from autograd.serialization import LoadError, load, save
-from autograd.serialization import torch_format
+from autograd.serialization import LoadError, load, save, torch_format
 from tests.helpers.torch_ref import need_torch
 
 
@@ -76,8 +75,9 @@ def test_tensor_of_each_dtype_written_by_torch_loads(dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_tensor_of_each_dtype_written_here_loads_in_torch(dtype):
-    t = autograd.tensor((np.arange(-3, 9).reshape(3, 4) % 5)).to(
-        torch_format.numpy_dtype(dtype))
+    if torch_format.numpy_dtype(dtype) is None:
+        pytest.skip(f"numpy cannot hold {dtype} here (ml_dtypes not installed)")
+    t = autograd.tensor(np.arange(-3, 9).reshape(3, 4) % 5).to(torch_format.numpy_dtype(dtype))
     _same(t, _torch_load(_our_bytes(t)))
 
 
