@@ -120,11 +120,16 @@ def _load_zip(fp, start: int, name: str, map_location, weights_only: bool, mmap_
             return torch_format.load_zip(
                 zf, prefix, name, map_location=map_location, weights_only=weights_only,
                 mmap_path=mmap_path, encoding=pickle_load_args.get("encoding", "utf-8"))
-        if "structure.json" in names:
-            return native.read_native(zf, name)
-        if npz.is_npz(names):
-            fp.seek(start)
-            return npz.load_npz(fp.read(), name)
+        try:
+            if "structure.json" in names:
+                return native.read_native(zf, name)
+            if npz.is_npz(names):
+                fp.seek(start)
+                return npz.load_npz(fp.read(), name)
+        except LoadError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - zipfile raises many kinds on damaged input
+            raise damaged(name, exc) from exc
     raise LoadError(f"load: {name} is a zip archive but not a checkpoint: it has no data.pkl "
                     f"(PyTorch), structure.json (this library's older format) or .npy members "
                     f"(numpy.savez)")

@@ -429,11 +429,11 @@ def _apply_map_location(storage: Storage, location: str, map_location) -> Storag
         result = map_location(storage, location)
         if result is not None:
             if not isinstance(result, Storage):
-                raise TypeError(f"load: map_location returned a {type(result).__name__}, "
+                raise LoadError(f"load: map_location returned a {type(result).__name__}, "
                                 f"expected the storage it was given (or None)")
             storage = result
     if not str(storage.location).startswith("cpu"):
-        raise RuntimeError(
+        raise LoadError(
             f"Attempting to deserialize object on a {str(storage.location).upper()} device "
             f"but this library runs on the CPU only. If you are running on a CPU-only "
             f"machine, please use load with map_location='cpu' to map your storages to the "
@@ -458,11 +458,8 @@ def load_zip(zf: zipfile.ZipFile, prefix: str, name: str, *, map_location, weigh
         return _Unpickler(io.BytesIO(data), archive, weights_only, encoding=encoding).load()
     except _Refused as exc:
         raise WeightsOnlyError(str(exc)) from None
-    except (LoadError, RuntimeError, TypeError) as exc:
-        if isinstance(exc, LoadError) or "deserialize object on a" in str(exc) or (
-                isinstance(exc, TypeError) and "map_location" in str(exc)):
-            raise
-        raise damaged(name, exc) from exc
+    except LoadError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any failure of a damaged pickle becomes one error
         raise damaged(name, exc) from exc
 
