@@ -38,7 +38,7 @@ def save_safetensors(tensors: dict, filename, metadata: dict | None = None) -> N
         if not isinstance(name, str):
             raise TypeError(f"save_safetensors: tensor names must be str, got {name!r}")
         a = value._data if isinstance(value, Tensor) else np.asarray(value)
-        arrays[name] = np.ascontiguousarray(a)
+        arrays[name] = a if a.flags.c_contiguous else a.copy(order="C")  # keeps 0-d as 0-d
     save_file(arrays, os.fspath(filename), metadata=metadata)
 
 
