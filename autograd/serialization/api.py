@@ -14,7 +14,7 @@ import pickle
 import zipfile
 
 from ..tensor import device
-from . import native, npz, safetensors, torch_format
+from . import legacy, native, npz, safetensors, torch_format
 from .errors import LoadError, damaged
 
 
@@ -96,10 +96,13 @@ def _load_stream(fp, name: str, map_location, weights_only: bool, mmap_path,
         return _load_zip(fp, start, name, map_location, weights_only, mmap_path,
                          pickle_load_args)
     if head[:1] == b"\x80":  # the PROTO opcode that starts a protocol 2+ pickle
-        raise LoadError(f"load: {name} is a bare pickle (pickle.dump, or torch.save with "
-                        f"_use_new_zipfile_serialization=False, the pre-1.6 format), which "
-                        f"this library does not read; re-save it with torch.save's default "
-                        f"zip format")
+        if legacy.is_legacy(fp):
+            return legacy.load_legacy(fp, name, map_location=map_location,
+                                      weights_only=weights_only,
+                                      encoding=pickle_load_args.get("encoding", "utf-8"))
+        raise LoadError(f"load: {name} is a bare pickle (pickle.dump?), not a checkpoint: "
+                        f"refusing to unpickle it, since loading a pickle can run arbitrary "
+                        f"code")
     data = fp.read()
     if safetensors.looks_like_safetensors(data):
         return safetensors.read_safetensors(data, name)

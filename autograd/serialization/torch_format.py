@@ -361,11 +361,13 @@ class _Unpickler(pickle.Unpickler):
         return resolve_global(module, name, self.weights_only)
 
     def persistent_load(self, pid):
-        if (not isinstance(pid, tuple) or len(pid) < 5 or pid[0] != "storage"
+        if isinstance(pid, tuple) and len(pid) == 4 and pid[0] == "module":
+            return pid[1]  # a module class in a legacy file: already checked by find_class
+        if (not isinstance(pid, tuple) or len(pid) not in (5, 6) or pid[0] != "storage"
                 or not isinstance(pid[1], StorageType) or not isinstance(pid[2], str)
-                or not isinstance(pid[3], str) or not isinstance(pid[4], int)):
+                or not isinstance(pid[3], str) or not isinstance(pid[4], int) or pid[4] < 0):
             raise ValueError(f"unknown persistent id {str(pid)[:80]}")
-        return self.archive.storage(pid[1], pid[2], pid[3], pid[4])
+        return self.archive.storage(*pid[1:])
 
 
 # ---------------------------------------------------------------- the archive when loading
@@ -382,7 +384,10 @@ class _Archive:
             raise ValueError(f"byteorder record says {order[:20]!r}")
         self.big_endian = order == b"big"
 
-    def storage(self, kind: StorageType, key: str, location: str, numel: int) -> Storage:
+    def storage(self, kind: StorageType, key: str, location: str, numel: int,
+                view=None) -> Storage:
+        if view is not None:
+            raise ValueError("storage views belong to the legacy format, not to zip files")
         if key in self.storages:
             return self.storages[key]
         dtype = numpy_dtype(kind.dtype_name)

@@ -18,14 +18,15 @@ ALLOWED_ERRORS = (LoadError, pickle.UnpicklingError)
 
 def _checkpoint_bytes(writer: str) -> bytes:
     buf = io.BytesIO()
-    if writer == "torch":
+    if writer in ("torch", "legacy"):
         if torch is None:
             pytest.skip("PyTorch not installed: torch-written file skipped")
         model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.BatchNorm1d(3))
         opt = torch.optim.Adam(model.parameters())
         model(torch.randn(2, 4)).sum().backward()
         opt.step()
-        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "epoch": 3}, buf)
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "epoch": 3}, buf,
+                   _use_new_zipfile_serialization=writer == "torch")
     else:
         obj = {"w": autograd.randn(3, 4), "view": autograd.arange(6.0)[1:5], "n": [1, 2.5]}
         (save if writer == "ours" else save_native)(obj, buf)
@@ -41,7 +42,7 @@ def _attempt(data: bytes) -> None:
     assert time.perf_counter() - start < 5, "a damaged file took too long to refuse"
 
 
-@pytest.mark.parametrize("writer", ["torch", "ours", "native"])
+@pytest.mark.parametrize("writer", ["torch", "legacy", "ours", "native"])
 def test_every_truncation_gives_a_clear_error(writer):
     data = _checkpoint_bytes(writer)
     cuts = sorted(set(range(0, len(data), max(1, len(data) // 400))) | set(range(0, 64))
@@ -51,7 +52,7 @@ def test_every_truncation_gives_a_clear_error(writer):
             load(io.BytesIO(data[:cut]))
 
 
-@pytest.mark.parametrize("writer", ["torch", "ours", "native"])
+@pytest.mark.parametrize("writer", ["torch", "legacy", "ours", "native"])
 def test_byte_flips_load_or_give_a_clear_error(writer):
     data = _checkpoint_bytes(writer)
     rng = np.random.default_rng(0)

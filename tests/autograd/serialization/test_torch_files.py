@@ -12,7 +12,8 @@ import pytest
 import autograd
 import nn
 import optim
-from autograd.serialization import LoadError, load, save, torch_format
+from autograd import serialization
+from autograd.serialization import LoadError, WeightsOnlyError, load, save, torch_format
 from tests.helpers.torch_ref import need_torch
 
 
@@ -322,10 +323,32 @@ def test_bfloat16_without_numpy_support_reads_as_float32(monkeypatch):
     np.testing.assert_array_equal(back.numpy(), ref)
 
 
-def test_legacy_torch_format_is_refused_clearly():
-    data = _torch_bytes({"w": need_torch().ones(2)}, _use_new_zipfile_serialization=False)
-    with pytest.raises(LoadError, match="pre-1.6 format"):
+def test_legacy_torch_format_loads_with_views_and_parameters():
+    torch = need_torch()
+    base = torch.arange(12.0)
+    obj = {"w": torch.randn(3, 4), "view": base[2:8].view(2, 3).t(), "base": base,
+           "half": torch.ones(2, dtype=torch.float16), "param": torch.nn.Parameter(torch.ones(2)),
+           "n": [1, 2.5]}
+    back = load(io.BytesIO(_torch_bytes(obj, _use_new_zipfile_serialization=False)))
+    _same(back, obj)
+    back["base"].numpy()[5] = 100.0
+    assert back["view"][0, 1].item() == 100.0
+
+
+def test_legacy_torch_format_follows_the_weights_only_rule():
+    torch = need_torch()
+    data = _torch_bytes(torch.nn.Linear(2, 3), _use_new_zipfile_serialization=False)
+    with pytest.raises(WeightsOnlyError, match="torch.nn.modules.linear.Linear"):
         load(io.BytesIO(data))
+    with serialization.safe_globals([nn.Linear]):
+        assert type(load(io.BytesIO(data))) is nn.Linear
+
+
+def test_bare_pickle_is_not_mistaken_for_a_checkpoint():
+    import pickle
+
+    with pytest.raises(LoadError, match="bare pickle"):
+        load(io.BytesIO(pickle.dumps({"w": 1}, protocol=2)))
 
 
 def test_save_arguments_like_torch():
