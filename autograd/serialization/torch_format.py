@@ -110,6 +110,15 @@ class Storage:
         dtype = numpy_dtype(self.dtype_name)
         return self.raw.size // (dtype.itemsize if dtype is not None else 2)
 
+    def cpu(self) -> Storage:
+        """This storage (``map_location=lambda s, loc: s.cpu()``)."""
+        return self
+
+    def cuda(self, device=None, non_blocking: bool = False) -> Storage:
+        """Refused: this library runs on the CPU only."""
+        raise LoadError("load: map_location moved a storage to CUDA, but this library runs on "
+                        "the CPU only; use map_location='cpu'")
+
     def view(self, dtype_name: str, offset, size, stride) -> np.ndarray:
         """The array a tensor sees: ``size``/``stride`` in elements from element ``offset``,
         checked to lie inside the storage (as_strided would read past it otherwise)."""
@@ -230,12 +239,20 @@ def _set_state(obj, state) -> None:
         setattr(obj, key, value)
 
 
-def _unsupported(kind: str):
+def _unsupported(name: str, kind: str):
+    """A stand-in for a torch rebuild function of a tensor kind numpy has no equivalent for."""
     def rebuild(*args, **kwargs):
-        raise LoadError(f"load: the checkpoint holds a {kind} tensor, which this library "
-                        f"does not support")
-    rebuild.__name__ = rebuild.__qualname__ = f"_rebuild_{kind.replace(' ', '_')}"
+        raise LoadError(f"load: the checkpoint holds a {kind} tensor (torch._utils.{name}), "
+                        f"which this library does not support")
+    rebuild.__name__ = rebuild.__qualname__ = name
     return rebuild
+
+
+_UNSUPPORTED = {"_rebuild_qtensor": "quantized", "_rebuild_sparse_tensor": "sparse",
+                "_rebuild_meta_tensor_no_storage": "meta", "_rebuild_nested_tensor": "nested",
+                "_rebuild_wrapper_subclass": "subclass",
+                "_rebuild_device_tensor_from_numpy": "device",
+                "_rebuild_device_tensor_from_cpu_tensor": "device"}
 
 
 def _check_storage(storage) -> None:
@@ -260,6 +277,13 @@ def _encode(text, encoding="latin1"):
     return text.encode(encoding)
 
 
+def _get_layout(name):
+    """torch.serialization._get_layout as pickled (sparse tensors name their layout): the name."""
+    if not isinstance(name, str):
+        raise ValueError("_get_layout expects a layout name")
+    return name
+
+
 _DType = np.dtype
 _REBUILDS = {_rebuild_tensor_v2, _rebuild_tensor_v3, _rebuild_tensor, _rebuild_parameter,
              _rebuild_parameter_with_state}
@@ -274,6 +298,7 @@ def _weights_only_globals() -> dict:
         "torch.Tensor": Tensor,
         "torch.device": _device,
         "_codecs.encode": _encode,
+        "torch.serialization._get_layout": _get_layout,
         "builtins.bytearray": bytearray,
         "builtins.set": set,
         "builtins.complex": complex,
@@ -284,12 +309,8 @@ def _weights_only_globals() -> dict:
         "torch._utils._rebuild_parameter_with_state": _rebuild_parameter_with_state,
         "torch._tensor._rebuild_from_type_v2": _rebuild_from_type_v2,
     }
-    for kind in ("sparse", "nested", "qtensor", "meta", "wrapper subclass", "device from numpy"):
-        fn = _unsupported(kind)
-        table[f"torch._utils.{fn.__name__}"] = fn
-    table["torch._utils._rebuild_sparse_tensor"] = _unsupported("sparse")
-    table["torch._utils._rebuild_meta_tensor_no_storage"] = _unsupported("meta")
-    table["torch._utils._rebuild_wrapper_subclass"] = _unsupported("subclass")
+    for name, kind in _UNSUPPORTED.items():
+        table[f"torch._utils.{name}"] = _unsupported(name, kind)
     table.update(_STORAGE_TYPES)
     return table
 
@@ -431,7 +452,12 @@ def _mapped_location(location: str, map_location) -> str:
 
 def _apply_map_location(storage: Storage, location: str, map_location) -> Storage:
     if callable(map_location) and not isinstance(map_location, device):
-        result = map_location(storage, location)
+        try:
+            result = map_location(storage, location)
+        except LoadError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the caller's function failed, not the file
+            raise LoadError(f"load: map_location raised {type(exc).__name__}: {exc}") from exc
         if result is not None:
             if not isinstance(result, Storage):
                 raise LoadError(f"load: map_location returned a {type(result).__name__}, "

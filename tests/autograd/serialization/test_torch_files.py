@@ -359,3 +359,21 @@ def test_save_arguments_like_torch():
         save({"a": 1}, io.BytesIO(), pickle_protocol=1)
     with pytest.raises(TypeError, match="path or a binary file"):
         save({"a": 1}, 3)
+
+
+def test_map_location_callable_errors_are_reported_as_such():
+    data = _our_bytes({"w": autograd.ones(2)})
+    assert load(io.BytesIO(data), map_location=lambda s, loc: s.cpu())["w"].tolist() == [1, 1]
+    with pytest.raises(LoadError, match="CPU only"):
+        load(io.BytesIO(data), map_location=lambda s, loc: s.cuda())
+    with pytest.raises(LoadError, match="map_location raised ZeroDivisionError"):
+        load(io.BytesIO(data), map_location=lambda s, loc: 1 / 0)
+    with pytest.raises(LoadError, match="map_location returned a str"):
+        load(io.BytesIO(data), map_location=lambda s, loc: "cpu")
+
+
+def test_unsupported_tensor_kinds_are_named():
+    torch = need_torch()
+    data = _torch_bytes(torch.eye(3).to_sparse())
+    with pytest.raises(LoadError, match="sparse tensor"):
+        load(io.BytesIO(data))
