@@ -136,3 +136,21 @@ def _load_zip(fp, start: int, name: str, map_location, weights_only: bool, mmap_
     raise LoadError(f"load: {name} is a zip archive but not a checkpoint: it has no data.pkl "
                     f"(PyTorch), structure.json (this library's older format) or .npy members "
                     f"(numpy.savez)")
+
+
+def get_unsafe_globals_in_checkpoint(f) -> list[str]:
+    """The globals in a torch.save zip file that a weights-only load would refuse now (not
+    counting those already allowed), read without unpickling anything
+    (torch.serialization.get_unsafe_globals_in_checkpoint)."""
+    name = f"'{os.fspath(f)}'" if isinstance(f, (str, os.PathLike)) else "the given file object"
+    try:
+        with zipfile.ZipFile(f) as zf:
+            prefix = torch_format.find_pickle(zf.namelist())
+            if prefix is None:
+                raise LoadError(f"get_unsafe_globals_in_checkpoint: {name} is not a torch.save "
+                                f"zip file")
+            return torch_format.unsafe_globals(zf.read(prefix + "data.pkl"))
+    except LoadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - damaged input of any kind becomes one error
+        raise damaged(name, exc) from exc

@@ -668,3 +668,47 @@ def _write_aligned(zf: zipfile.ZipFile, name: str, data) -> None:
     info.file_size = size
     with zf.open(info, "w", force_zip64=zip64) as out:
         out.write(data.data if isinstance(data, np.ndarray) else data)
+
+
+def globals_in_pickle(data: bytes) -> list[str]:
+    """Every global (``module.name``) a pickle names, found by reading its opcodes without
+    running any (GLOBAL, INST/OBJ and STACK_GLOBAL with the strings it takes from the stack or
+    the memo)."""
+    import pickletools
+
+    found, pushed, memo = [], [], {}
+    for op, arg, _ in pickletools.genops(data):
+        if op.name in ("GLOBAL", "INST"):
+            module, name = arg.split(" ", 1)
+            found.append((module, name))
+        elif isinstance(arg, str) and op.name in ("SHORT_BINUNICODE", "BINUNICODE",
+                                                  "BINUNICODE8", "UNICODE", "STRING",
+                                                  "BINSTRING", "SHORT_BINSTRING"):
+            pushed.append(arg)
+        elif op.name == "MEMOIZE":
+            memo[len(memo)] = pushed[-1] if pushed else None
+        elif op.name in ("PUT", "BINPUT", "LONG_BINPUT"):
+            memo[arg] = pushed[-1] if pushed else None
+        elif op.name in ("GET", "BINGET", "LONG_BINGET"):
+            pushed.append(memo.get(arg))
+        elif op.name == "STACK_GLOBAL":
+            module, name = pushed[-2:] if len(pushed) >= 2 else ("?", "?")
+            found.append((str(module), str(name)))
+    names = []
+    for module, name in found:
+        full = f"{'builtins' if module == '__builtin__' else module}.{name}"
+        if full not in names:
+            names.append(full)
+    return names
+
+
+def unsafe_globals(data: bytes) -> list[str]:
+    """The globals of a pickle that a weights-only load would refuse right now."""
+    unsafe = []
+    for full in globals_in_pickle(data):
+        module, _, name = full.rpartition(".")
+        try:
+            resolve_global(module, name, weights_only=True)
+        except _Refused:
+            unsafe.append(full)
+    return unsafe

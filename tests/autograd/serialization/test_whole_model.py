@@ -143,3 +143,28 @@ def test_torch_pickled_transformer_loads_with_torch_spelled_allow_list():
     x = np.random.default_rng(0).normal(size=(5, 2, 8)).astype(np.float32)
     np.testing.assert_allclose(ours(autograd.tensor(x)).detach().numpy(),
                                ref(torch.tensor(x)).detach().numpy(), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("protocol", [2, 4])
+def test_get_unsafe_globals_in_checkpoint_lists_what_to_allow(protocol):
+    buf = io.BytesIO()
+    save(LanguageModel(), buf, pickle_protocol=protocol)
+    unsafe = serialization.get_unsafe_globals_in_checkpoint(io.BytesIO(buf.getvalue()))
+    assert sorted(unsafe) == sorted([f"{__name__}.LanguageModel", "nn.modules.dropout.Dropout",
+                                     "nn.modules.sparse.Embedding", "nn.modules.rnn.LSTM",
+                                     "nn.modules.linear.Linear"])
+    with serialization.safe_globals([LanguageModel, nn.LSTM]):
+        assert len(serialization.get_unsafe_globals_in_checkpoint(
+            io.BytesIO(buf.getvalue()))) == 3
+    with serialization.safe_globals(ALLOWED):
+        assert serialization.get_unsafe_globals_in_checkpoint(io.BytesIO(buf.getvalue())) == []
+
+
+def test_get_unsafe_globals_agrees_with_torch():
+    torch = need_torch()
+    ref = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())
+    buf = io.BytesIO()
+    torch.save(ref, buf)
+    theirs = torch.serialization.get_unsafe_globals_in_checkpoint(io.BytesIO(buf.getvalue()))
+    ours = serialization.get_unsafe_globals_in_checkpoint(io.BytesIO(buf.getvalue()))
+    assert sorted(ours) == sorted(theirs)
