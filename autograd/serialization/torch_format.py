@@ -50,11 +50,10 @@ _TORCH_DTYPES = {
     "float8_e5m2": "float8_e5m2", "float8_e4m3fnuz": "float8_e4m3fnuz",
     "float8_e5m2fnuz": "float8_e5m2fnuz",
 }
-_CANONICAL_TORCH_NAME = {"float64": "float64", "float32": "float32", "float16": "float16",
-                         "bfloat16": "bfloat16", "int64": "int64", "int32": "int32",
-                         "int16": "int16", "int8": "int8", "uint8": "uint8", "uint16": "uint16",
-                         "uint32": "uint32", "uint64": "uint64", "bool": "bool",
-                         "complex64": "complex64", "complex128": "complex128"}
+# the dtypes written under their own torch name (GLOBAL 'torch float16', ...)
+_SAVED_DTYPES = frozenset({"float64", "float32", "float16", "bfloat16", "int64", "int32", "int16",
+                           "int8", "uint8", "uint16", "uint32", "uint64", "bool", "complex64",
+                           "complex128"})
 
 
 def numpy_dtype(name: str) -> np.dtype | None:
@@ -393,9 +392,9 @@ class _Unpickler(pickle.Unpickler):
 
 # ---------------------------------------------------------------- the archive when loading
 class _Archive:
-    def __init__(self, zf: zipfile.ZipFile, prefix: str, name: str, map_location,
+    def __init__(self, zf: zipfile.ZipFile, prefix: str, map_location,
                  mmap_path: str | None) -> None:
-        self.zf, self.prefix, self.name = zf, prefix, name
+        self.zf, self.prefix = zf, prefix
         self.map_location = map_location
         self.mmap_path = mmap_path
         self.storages: dict[str, Storage] = {}
@@ -484,7 +483,7 @@ def load_zip(zf: zipfile.ZipFile, prefix: str, name: str, *, map_location, weigh
              mmap_path: str | None, encoding: str = "utf-8"):
     """Unpickle ``prefix + data.pkl`` of an open torch.save archive."""
     try:
-        archive = _Archive(zf, prefix, name, map_location, mmap_path)
+        archive = _Archive(zf, prefix, map_location, mmap_path)
         data = zf.read(prefix + "data.pkl")
         return _Unpickler(io.BytesIO(data), archive, weights_only, encoding=encoding).load()
     except _Refused as exc:
@@ -545,7 +544,7 @@ def _contiguous_strides(shape) -> tuple:
 
 
 def _check_dtype(a: np.ndarray) -> None:
-    if a.dtype.name not in _CANONICAL_TORCH_NAME:
+    if a.dtype.name not in _SAVED_DTYPES:
         raise TypeError(f"save: a tensor of dtype {a.dtype} has no PyTorch equivalent")
 
 
@@ -615,8 +614,7 @@ def _torch_global(obj):
     if isinstance(obj, StorageType):
         return (obj.module, obj.name)
     if isinstance(obj, np.dtype):
-        name = _CANONICAL_TORCH_NAME.get(obj.name)
-        return None if name is None else ("torch", name)
+        return ("torch", obj.name) if obj.name in _SAVED_DTYPES else None
     try:
         return _FUNCTION_NAMES.get(obj)
     except TypeError:  # unhashable
