@@ -19,6 +19,7 @@ from . import (
     functional,
     linalg,
     ops,
+    serialization,
     special,
     utils,
 )
@@ -139,7 +140,7 @@ from .random import (
     seed,
     set_rng_state,
 )
-from .serialization import load, save
+from .serialization import load, load_safetensors, save, save_safetensors
 from .tensor import Tensor, device
 
 # `import autograd as torch` scripts reach `torch.autograd.grad`, `torch.autograd.Function`, ...

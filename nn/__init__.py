@@ -1,6 +1,6 @@
 """nn: modules, layers, losses and initialisation built on autograd Tensor ops (torch.nn)."""
 
-from . import functional, init, utils
+from . import functional, init, modules, utils  # modules: PyTorch's paths, nn.modules.rnn.LSTM
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .layers.activation import *  # noqa: F403
 from .layers.attention import MultiheadAttention

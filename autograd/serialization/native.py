@@ -1,9 +1,9 @@
-"""save / load without pickle (torch.save / torch.load).
+"""This project's own pickle-free format (what ``save`` wrote before it wrote PyTorch's):
+still read by ``load``, and written by ``save_native``.
 
-A saved file is a zip archive holding ``structure.json`` (the nested containers and Python
-scalars, each entry typed) and one ``.npy`` file per array. Loading parses JSON and reads arrays
-with ``allow_pickle=False``, so a file can never run code: pickles (including files written by
-torch.save) are recognised and refused with an explanation.
+A file is a zip archive holding ``structure.json`` (the nested containers and Python scalars,
+each entry typed) and one ``.npy`` file per array. Reading parses JSON and reads arrays with
+``allow_pickle=False``, so a file can never run code.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .tensor import Tensor, device
+from ..tensor import Tensor, device
+from .errors import LoadError
 
 FORMAT = "topograd"
 VERSION = 1
@@ -98,10 +99,9 @@ class _Writer:
                         f"int/float/complex/bool/str/bytes/None")
 
 
-def save(obj, f, pickle_module=None, pickle_protocol: int = 2,
-         _use_new_zipfile_serialization: bool = True) -> None:
+def save_native(obj, f) -> None:
     """Write ``obj`` (tensors, arrays, nested containers, Python scalars) to a path or a
-    binary file object (torch.save). Never uses pickle; the pickle arguments are ignored."""
+    binary file object in this project's pickle-free format."""
     writer = _Writer()
     root = writer.node(obj, "obj")
     structure = json.dumps({"format": FORMAT, "version": VERSION,
@@ -201,81 +201,28 @@ def _hashable(k):
     return tuple(_hashable(x) for x in k) if isinstance(k, list) else k
 
 
-class _LoadError(RuntimeError):
-    """Raised by load for files it refuses (corrupt, truncated, pickled, unknown)."""
+def _corrupt(name: str, why: str) -> LoadError:
+    return LoadError(f"load: {name} is not a valid topograd file: {why}")
 
 
-def _corrupt(name: str, why: str) -> _LoadError:
-    return _LoadError(f"load: {name} is not a valid topograd file: {why}")
-
-
-def _describe(f) -> str:
-    if isinstance(f, (str, os.PathLike)):
-        return f"'{os.fspath(f)}'"
-    return "the given file object"
-
-
-def _check_map_location(map_location) -> None:
-    if map_location is None or callable(map_location) or isinstance(map_location, dict):
-        return
-    device(map_location)  # refuses anything but the CPU
-
-
-def load(f, map_location=None, pickle_module=None, *, weights_only: bool = True,
-         mmap=None, **pickle_load_args):
-    """Read what ``save`` wrote, from a path or a binary file object (torch.load).
-
-    No pickle is ever loaded, whatever ``weights_only`` says: a pickle (for example a file
-    written by torch.save) is refused with a clear error rather than executed.
-    """
-    _check_map_location(map_location)
-    name = _describe(f)
-    if isinstance(f, (str, os.PathLike)):
-        with open(f, "rb") as fp:
-            data = fp.read()
-    else:
-        data = f.read()
-    if isinstance(data, str):
-        raise TypeError("load: the file object must be opened in binary mode ('rb')")
-    if not data:
-        raise _corrupt(name, "the file is empty")
-    if data[:1] == b"\x80":  # the PROTO opcode that starts every pickle of protocol 2+
-        raise _LoadError(f"load: {name} is a Python pickle (for example written by "
-                         f"torch.save or pickle.dump); refusing to unpickle it, since loading "
-                         f"a pickle can execute arbitrary code. Save it with this library's "
-                         f"save() instead.")
-    if data[:4] != b"PK\x03\x04":
-        raise _corrupt(name, "it is not a zip archive (wrong leading bytes "
-                             f"{data[:4]!r})")
+def read_native(zf: zipfile.ZipFile, name: str):
+    """The object stored in an open archive of this format (``structure.json`` + ``.npy``)."""
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
+        raw = zf.read(_STRUCTURE)
+        meta = json.loads(raw.decode("utf-8"))
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         raise _corrupt(name, f"the archive is truncated or damaged ({exc})") from None
-    with zf:
-        names = set(zf.namelist())
-        if _STRUCTURE not in names:
-            if any(n.endswith(".pkl") for n in names):
-                raise _LoadError(f"load: {name} was written by torch.save (a zip holding a "
-                                 f"pickle); refusing to unpickle it, since loading a pickle can "
-                                 f"execute arbitrary code. Convert it with torch: save "
-                                 f"{{k: v.numpy()}} with numpy.savez and load those arrays.")
-            raise _corrupt(name, f"the archive has no {_STRUCTURE}")
-        try:
-            raw = zf.read(_STRUCTURE)
-            meta = json.loads(raw.decode("utf-8"))
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:
-            raise _corrupt(name, f"the archive is truncated or damaged ({exc})") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise _corrupt(name, f"{_STRUCTURE} is not valid JSON ({exc})") from None
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-            raise _corrupt(name, f"{_STRUCTURE} does not describe a {FORMAT} file")
-        if meta.get("version") != VERSION:
-            raise _corrupt(name, f"unsupported format version {meta.get('version')!r} (this "
-                                 f"library reads version {VERSION})")
-        n = meta.get("arrays")
-        if not isinstance(n, int) or n < 0 or "root" not in meta:
-            raise _corrupt(name, f"{_STRUCTURE} lacks its array count or root entry")
-        return _Reader(zf, n, name).node(meta["root"])
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _corrupt(name, f"{_STRUCTURE} is not valid JSON ({exc})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise _corrupt(name, f"{_STRUCTURE} does not describe a {FORMAT} file")
+    if meta.get("version") != VERSION:
+        raise _corrupt(name, f"unsupported format version {meta.get('version')!r} (this "
+                             f"library reads version {VERSION})")
+    n = meta.get("arrays")
+    if not isinstance(n, int) or n < 0 or "root" not in meta:
+        raise _corrupt(name, f"{_STRUCTURE} lacks its array count or root entry")
+    return _Reader(zf, n, name).node(meta["root"])
 
 
-__all__ = ["save", "load"]
+__all__ = ["read_native", "save_native", "FORMAT"]
