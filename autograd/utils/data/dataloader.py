@@ -299,9 +299,11 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
     def __init__(self, loader: DataLoader) -> None:
         self._shutdown = True  # nothing to shut down until the workers exist
         self._workers: list = []
+        self._owner_pid = os.getpid()  # a forked child that collects this object must not act
         super().__init__(loader)
         self._workers_status = [True] * self._num_workers
-        self._prefetch_factor = loader.prefetch_factor
+        # None when num_workers was raised from 0 after construction: torch's default then
+        self._prefetch_factor = 2 if loader.prefetch_factor is None else loader.prefetch_factor
         self._in_order = loader.in_order
         if self._prefetch_factor <= 0:
             raise ValueError("prefetch_factor option should be positive when num_workers > 0")
@@ -431,7 +433,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         self._workers_status[worker_id] = False
 
     def _shutdown_workers(self) -> None:
-        if self._shutdown or _exiting:
+        if self._shutdown or _exiting or os.getpid() != self._owner_pid:
             return
         self._shutdown = True
         try:

@@ -79,7 +79,12 @@ class ExceptionWrapper:
             exception = self.exc_type(msg)
         except Exception:
             raise RuntimeError(msg) from None
-        raise exception
+        try:
+            raise exception
+        finally:
+            # this frame would otherwise keep the exception, its traceback, the frames on it
+            # and so the DataLoader iterator alive until a garbage collection
+            del exception
 
 
 @dataclass(frozen=True)
