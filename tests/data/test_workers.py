@@ -328,6 +328,23 @@ def test_no_worker_survives_break_exception_or_garbage_collection():
     assert multiprocessing.active_children() == []
 
 
+def test_an_iterator_collected_in_a_reference_cycle_stops_its_workers_at_once():
+    class Holder:
+        pass
+
+    holder = Holder()
+    holder.me = holder  # a cycle: only the garbage collector frees it
+    holder.it = iter(D.DataLoader(Squares(40), batch_size=2, num_workers=2))
+    next(holder.it)
+    workers = list(holder.it._workers)
+    del holder
+    start = time.perf_counter()
+    gc.collect()
+    # the workers were told to exit (exit code 0), not terminated after a join timeout
+    assert [w.exitcode for w in workers] == [0, 0]
+    assert time.perf_counter() - start < W.STATUS_CHECK_INTERVAL
+
+
 def test_break_out_of_a_for_loop_leaves_no_worker():
     def first_batch_pid():
         for xb, _ in D.DataLoader(Squares(40), batch_size=2, num_workers=2,

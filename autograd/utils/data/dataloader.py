@@ -33,6 +33,12 @@ T_co = TypeVar("T_co", covariant=True)
 
 _exiting = False  # set at interpreter exit: multiprocessing then ends daemonic workers itself
 
+# The queues of every multi-process iterator not yet shut down. When an iterator dies inside a
+# reference cycle, the garbage collector runs weakref callbacks (a Queue's own finalizer, which
+# stops its feeder thread) before __del__; holding the queues here keeps them working until
+# __del__ has told the workers to exit, so they stop at once instead of after a join timeout.
+_live_queues: dict[int, list] = {}
+
 
 @atexit.register
 def _mark_exiting() -> None:
@@ -311,10 +317,12 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         self._worker_result_queue = context.Queue()
         self._workers_done_event = context.Event()
         self._index_queues = []
+        _live_queues[id(self)] = [self._worker_result_queue]
         self._shutdown = False
         for worker_id in range(self._num_workers):
             index_queue = context.Queue()
             index_queue.cancel_join_thread()
+            _live_queues[id(self)].append(index_queue)
             process = context.Process(
                 target=worker._worker_loop,
                 args=(self._is_iterable, self._dataset, index_queue, self._worker_result_queue,
@@ -449,6 +457,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             self._worker_result_queue.cancel_join_thread()
             self._worker_result_queue.close()
         finally:
+            _live_queues.pop(id(self), None)
             for w in self._workers:
                 if w.is_alive():
                     w.terminate()
