@@ -246,6 +246,8 @@ def test_timeout_raises_like_torch():
     assert time.perf_counter() - start < 2.5
     with pytest.raises(ValueError, match="timeout option should be non-negative"):
         D.DataLoader(Slow(2, 0), timeout=-1)
+    with pytest.raises(AssertionError, match="requires timeout == 0"):  # torch's too
+        iter(D.DataLoader(Slow(2, 0), timeout=5))
 
 
 def test_worker_exception_is_reraised_with_the_worker_traceback():
@@ -338,11 +340,9 @@ def test_an_iterator_collected_in_a_reference_cycle_stops_its_workers_at_once():
     next(holder.it)
     workers = list(holder.it._workers)
     del holder
-    start = time.perf_counter()
     gc.collect()
-    # the workers were told to exit (exit code 0), not terminated after a join timeout
+    # the workers were told to exit (exit code 0), not terminated after a join timeout (-15)
     assert [w.exitcode for w in workers] == [0, 0]
-    assert time.perf_counter() - start < W.STATUS_CHECK_INTERVAL
 
 
 def test_break_out_of_a_for_loop_leaves_no_worker():

@@ -267,7 +267,13 @@ class _BaseDataLoaderIter:
     def __next__(self) -> Any:
         data = self._next_data()
         self._num_yielded += 1
-        if (self._is_iterable and self._IterableDataset_len_called is not None
+        if self._is_iterable:
+            self._check_reported_length()
+        return data
+
+    def _check_reported_length(self) -> None:
+        """Warn once more samples came than ``len(dataloader)`` promised (torch's warning)."""
+        if (self._IterableDataset_len_called is not None
                 and self._num_yielded > self._IterableDataset_len_called):
             message = (f"Length of IterableDataset {self._dataset} was reported to be "
                        f"{self._IterableDataset_len_called}(when accessing len(dataloader)), but "
@@ -275,8 +281,7 @@ class _BaseDataLoaderIter:
             if self._num_workers > 0:
                 message += ("For multiprocessing data-loading, this could be caused by not "
                             "properly configuring the IterableDataset replica at each worker.")
-            warnings.warn(message, stacklevel=2)
-        return data
+            warnings.warn(message, stacklevel=3)
 
     def __len__(self) -> int:
         return len(self._index_sampler)
@@ -290,12 +295,15 @@ class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
 
     def __init__(self, loader: DataLoader) -> None:
         super().__init__(loader)
+        if self._timeout != 0:
+            raise AssertionError("_SingleProcessDataLoaderIter requires timeout == 0 (timeout "
+                                 "bounds the wait for worker processes: use num_workers > 0)")
         self._fetcher = fetch.create_fetcher(self._is_iterable, self._dataset,
                                              self._auto_collation, self._collate_fn,
                                              self._drop_last)
 
     def _next_data(self):
-        return self._fetcher.fetch(self._next_index())
+        return self._fetcher.fetch(next(self._sampler_iter))
 
 
 class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
