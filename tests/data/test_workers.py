@@ -356,6 +356,54 @@ def test_break_out_of_a_for_loop_leaves_no_worker():
     assert pid != os.getpid() and not _alive(pid)
 
 
+def _running(pid):
+    """Alive and not a zombie (an orphan's zombie waits for init to reap it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _wait_gone(pids, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while any(_running(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not any(_running(p) for p in pids)
+
+
+_EXIT_SCRIPT = """
+import os, signal, sys
+from autograd.utils import data as D
+from tests.data.worker_datasets import Squares
+persistent = D.DataLoader(Squares(8), batch_size=2, num_workers=2, persistent_workers=True)
+list(persistent)
+half_done = iter(D.DataLoader(Squares(40), batch_size=2, num_workers=2))
+next(half_done)
+pids = [w.pid for w in persistent._iterator._workers + half_done._workers]
+print(" ".join(map(str, pids)), flush=True)
+if sys.argv[1] == "kill":
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+@pytest.mark.parametrize("how", ["exit", "kill"])
+def test_no_worker_outlives_the_main_process(how):
+    """Workers end with the interpreter, and on their own when the main process is killed."""
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    proc = subprocess.run([sys.executable, "-c", _EXIT_SCRIPT, how], capture_output=True,
+                          text=True, timeout=60, cwd=root, env={**os.environ, "PYTHONPATH": root})
+    pids = [int(p) for p in proc.stdout.split()]
+    assert len(pids) == 4, proc.stderr
+    assert _wait_gone(pids), [p for p in pids if _running(p)]
+    if how == "exit":
+        assert proc.returncode == 0 and "Error" not in proc.stderr, proc.stderr
+
+
 # ---------------------------------------------------------------- start methods and options
 @pytest.mark.parametrize("context", ["spawn", "forkserver", multiprocessing.get_context("fork")])
 def test_multiprocessing_context(context):
