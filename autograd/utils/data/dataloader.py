@@ -349,9 +349,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         self._rcvd_idx = 0  # the next task to return
         # task index -> (worker_id,) while in flight, (worker_id, data) once it has arrived early
         self._task_info: dict[int, tuple] = {}
-        self._tasks_outstanding = 0
         self._workers_status = [True] * self._num_workers
-        self._workers_num_tasks = [0] * self._num_workers
         self._worker_queue_idx_cycle = itertools.cycle(range(self._num_workers))
         if not first_iter:
             for index_queue in self._index_queues:
@@ -400,11 +398,10 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                     self._shutdown_workers()
                 raise StopIteration
             if len(self._task_info[self._rcvd_idx]) == 2:  # arrived earlier, out of order
-                worker_id, data = self._task_info.pop(self._rcvd_idx)
+                _, data = self._task_info.pop(self._rcvd_idx)
                 self._rcvd_idx += 1
-                return self._process_data(data, worker_id)
+                return self._process_data(data)
             task_index, data = self._get_data()
-            self._tasks_outstanding -= 1
             if isinstance(data, worker._IterableDatasetStopIteration):
                 if self._persistent_workers:
                     self._workers_status[data.worker_id] = False
@@ -413,10 +410,10 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 self._try_put_index()
                 continue
             if task_index == self._rcvd_idx or not self._in_order:
-                worker_id = self._task_info.pop(task_index)[0]
+                del self._task_info[task_index]
                 if task_index == self._rcvd_idx:
                     self._rcvd_idx += 1
-                return self._process_data(data, worker_id)
+                return self._process_data(data)
             self._task_info[task_index] += (data,)
 
     def _try_put_index(self) -> None:
@@ -432,12 +429,9 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             return
         self._index_queues[worker_id].put((self._send_idx, index))
         self._task_info[self._send_idx] = (worker_id,)
-        self._workers_num_tasks[worker_id] += 1
-        self._tasks_outstanding += 1
         self._send_idx += 1
 
-    def _process_data(self, data, worker_id: int):
-        self._workers_num_tasks[worker_id] -= 1
+    def _process_data(self, data):
         self._try_put_index()
         if isinstance(data, worker.ExceptionWrapper):
             data.reraise()
