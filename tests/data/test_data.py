@@ -185,25 +185,35 @@ def test_loader_shuffle_is_reproducible_with_manual_seed_and_generator():
                                               generator=autograd.Generator().manual_seed(2)))
 
 
-def test_tensor_dataset_batches_are_gathered_with_one_index_per_tensor():
+def test_tensor_dataset_batches_are_gathered_with_one_index_per_tensor(monkeypatch):
     X, y = _xy(10)
-
-    class CountingDataset(D.TensorDataset):
-        reads = 0
-
-        def __getitem__(self, index):
-            CountingDataset.reads += 1
-            return super().__getitem__(index)
-
-    ds = CountingDataset(X, y)
+    ds = D.TensorDataset(X, y)
+    gathers = []
+    gather = D.TensorDataset._gather
+    monkeypatch.setattr(D.TensorDataset, "_gather",
+                        lambda self, idx: gathers.append(len(idx)) or gather(self, idx))
     batches = list(D.DataLoader(ds, batch_size=5, shuffle=True))
-    assert CountingDataset.reads == 0
+    assert gathers == [5, 5]
     for xb, yb in batches:
         np.testing.assert_array_equal(xb.numpy(), X.numpy()[yb.numpy()])
     subset_batches = list(D.DataLoader(D.Subset(ds, [9, 3, 1]), batch_size=2))
-    assert CountingDataset.reads == 0 and subset_batches[0][1].tolist() == [9, 3]
+    assert gathers == [5, 5, 2, 1] and subset_batches[0][1].tolist() == [9, 3]
     custom = list(D.DataLoader(ds, batch_size=5, collate_fn=lambda b: len(b)))
-    assert custom == [5, 5] and CountingDataset.reads == 10
+    assert custom == [5, 5] and gathers == [5, 5, 2, 1]
+
+
+def test_tensor_dataset_subclass_item_override_is_honoured_like_torch():
+    X, y = _xy(6)
+
+    class Doubled(D.TensorDataset):
+        def __getitem__(self, index):
+            x, t = super().__getitem__(index)
+            return x * 2, t
+
+    xb, yb = next(iter(D.DataLoader(Doubled(X, y), batch_size=3)))
+    np.testing.assert_array_equal(xb.numpy(), 2 * X.numpy()[:3])
+    xs, _ = next(iter(D.DataLoader(D.Subset(Doubled(X, y), [5, 4]), batch_size=2)))
+    np.testing.assert_array_equal(xs.numpy(), 2 * X.numpy()[[5, 4]])
 
 
 def test_loader_with_samplers_and_custom_collate():
@@ -221,10 +231,11 @@ def test_loader_with_samplers_and_custom_collate():
         D.DataLoader(ds, sampler=[0, 1], shuffle=True)
 
 
-def test_loader_accepts_worker_options_and_plain_sequences():
-    loader = D.DataLoader([(np.ones(2, np.float32), 1.5)] * 3, batch_size=2, num_workers=2,
-                          pin_memory=True, persistent_workers=True)
-    xb, yb = next(iter(loader))
+def test_loader_worker_options_and_plain_sequences():
+    with pytest.warns(UserWarning, match="pin_memory"):
+        loader = D.DataLoader([(np.ones(2, np.float32), 1.5)] * 3, batch_size=2, num_workers=2,
+                              pin_memory=True, persistent_workers=True)
+        xb, yb = next(iter(loader))
     assert xb.dtype == autograd.float32 and yb.dtype == autograd.float64 and len(loader) == 2
     with pytest.raises(ValueError, match="num_workers"):
         D.DataLoader([1], num_workers=-1)
