@@ -3,12 +3,16 @@
 import sys as _sys
 
 from . import dtypes
-from .dtypes import (bool_ as bool, double, float, float16, float32, float64, get_default_dtype,
-                     half, int, int8, int16, int32, int64, long, set_default_dtype, short, uint8)
+from .dtypes import (bfloat16, bool_ as bool, cdouble, cfloat, complex64, complex128, double, dtype,
+                     float, float8_e4m3fn, float8_e4m3fnuz, float8_e5m2, float8_e5m2fnuz,
+                     float8_e8m0fnu, float16, float32, float64, get_default_dtype, half, int, int8,
+                     int16, int32, int64, long, set_default_dtype, short, uint8, uint16, uint32,
+                     uint64)
 from .tensor import Tensor, device
 from .function import Function, once_differentiable
 from . import function
-from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+                        no_grad, set_grad_enabled)
 from .engine import backward, grad
 from . import ops
 from .ops import *  # noqa: F403  (every op module's __all__: add, cat, sum, ...)
@@ -52,7 +56,7 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'autograd' has no attribute '{name}'")
 from .printing import set_printoptions
 from . import distributions
-from .dtypes import promote_types, result_type
+from .dtypes import promote_types, public_result_type as result_type
 from .queries import is_complex
 from . import amp
 from .amp import autocast, is_autocast_enabled
@@ -66,6 +70,5 @@ from .layout import (channels_last, channels_last_3d, contiguous_format, layout,
 from .runtime import (get_default_device, get_num_interop_threads, is_warn_always_enabled,
                       set_default_device, set_default_tensor_type, set_flush_denormal,
                       set_num_interop_threads, set_warn_always)
-from numpy import dtype  # every autograd dtype (autograd.float32, ...) is a numpy dtype
 from .devices import accelerator, cpu, get_device, mps, xpu
 from .amp import GradScaler

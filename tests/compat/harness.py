@@ -45,7 +45,7 @@ def _our_namespace():
 
 
 def _dtype_name(dtype) -> str:
-    return str(dtype).replace("torch.", "")
+    return str(dtype).replace("torch.", "").replace("autograd.", "")
 
 
 def _canonical(value, tensor_types):
