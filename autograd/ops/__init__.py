@@ -25,3 +25,7 @@ def _load() -> None:
 
 
 _load()
+
+from ._names import set_class_names  # noqa: E402  (names classes of modules loaded above)
+
+set_class_names()

@@ -15,6 +15,7 @@ import numpy as np
 from .. import dtypes
 from ..tensor import Tensor
 from ._base import Op, binary_operands, const, float_operand, quietly
+from ._names import named
 from ._support import alias, direct_write_ok, inplace, not_implemented, write_out
 from .shape import sum_to_shape
 
@@ -320,7 +321,10 @@ def pow(input, exponent, *, out=None) -> Tensor:
             (isinstance(input, Tensor) and input._data.dtype.kind == "b")):
         raise not_implemented("pow", exponent.dtype)
     a, b = binary_operands("pow", input, exponent)
-    return write_out(Pow.apply(a, b), out, "pow")
+    result = Pow.apply(a, b)
+    if isinstance(exponent, Tensor):  # torch: PowBackward1 (tensor ** tensor), 2 (number ** tensor)
+        named(result, "PowBackward1" if isinstance(input, Tensor) else "PowBackward2")
+    return write_out(result, out, "pow")
 
 
 def rsub(input, other, alpha=1) -> Tensor:

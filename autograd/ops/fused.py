@@ -15,6 +15,7 @@ import numpy as np
 from .. import dtypes, grad_mode
 from ..tensor import Tensor
 from ._base import Op, const, norm_dim, quietly
+from ._names import named
 from .linalg import matmul
 from .shape import cat, reshape, stack, transpose
 
@@ -251,7 +252,10 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"linear: expected float input (*, in), weight (out, in) and bias (out,) of one "
             f"dtype, got {tuple(input.shape)} {input.dtype}, {tuple(weight.shape)} "
             f"{weight.dtype} and {None if bias is None else (tuple(bias.shape), bias.dtype)}")
-    return Linear.apply(input, weight, bias)
+    out = Linear.apply(input, weight, bias)
+    if input._data.ndim == 2:  # torch's node for a matrix input; other ranks add views
+        named(out, "MmBackward0" if bias is None else "AddmmBackward0")
+    return out
 
 
 def _sigmoid_into(out: np.ndarray, x: np.ndarray) -> None:

@@ -18,6 +18,7 @@ import numpy as np
 from .. import dtypes
 from ..tensor import Tensor
 from ._base import Op, const, norm_dim, norm_dims
+from ._names import named
 from .elementwise import where
 from .shape import _accepts_axis, expand, reshape
 
@@ -135,7 +136,8 @@ def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor
     """Sum over ``dim`` (an int, a tuple, or all) (torch.sum); bools and ints sum to int64."""
     _check_tensor(input, "sum")
     axes = _axes(dim, input, "sum")
-    return Sum.apply(input, axes, keepdim, _sum_dtype(input, dtype))
+    out = Sum.apply(input, axes, keepdim, _sum_dtype(input, dtype))
+    return out if dim is None else named(out, "SumBackward1")
 
 
 class Mean(Op):
@@ -178,7 +180,8 @@ def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
     _check_tensor(input, "mean")
     input = _float_input(input, dtype, "mean")
     axes = _axes(dim, input, "mean")
-    return Mean.apply(input, axes, keepdim)
+    out = Mean.apply(input, axes, keepdim)
+    return out if dim is None else named(out, "MeanBackward1")
 
 
 def _nan_to_zero(x: Tensor) -> Tensor:
@@ -395,7 +398,8 @@ def _extreme(op: str, largest: bool, input: Tensor, dim=None, keepdim: bool = Fa
         return getattr(elementwise, "maximum" if largest else "minimum")(input, dim)
     if dim is None:
         _check_nonempty(input, tuple(range(input.ndim)), op, False)
-        return Extremum.apply(input, tuple(range(input.ndim)), False, op)
+        return named(Extremum.apply(input, tuple(range(input.ndim)), False, op),
+                     f"{op.capitalize()}Backward1")
     axis = _one_axis(dim, input, op)
     result = getattr(return_types, op)
     if axis is None:  # 0-d: the value itself, index 0
@@ -403,7 +407,7 @@ def _extreme(op: str, largest: bool, input: Tensor, dim=None, keepdim: bool = Fa
                       const(np.zeros((), dtypes.int64)))
     _check_nonempty(input, (axis,), op, True)
     idx = _arg_extreme(input._data, axis, largest)
-    values = TakeAlongDim.apply(input, idx, axis, keepdim)
+    values = named(TakeAlongDim.apply(input, idx, axis, keepdim), f"{op.capitalize()}Backward0")
     return result(values, const(idx if keepdim else np.squeeze(idx, axis)))
 
 
@@ -422,7 +426,8 @@ def _amax_amin(op: str, largest: bool, input: Tensor, dim, keepdim: bool) -> Ten
     _check_tensor(input, op)
     axes = _axes(dim, input, op)
     _check_nonempty(input, axes, op, True)
-    return Extremum.apply(input, axes, keepdim, "max" if largest else "min")
+    return named(Extremum.apply(input, axes, keepdim, "max" if largest else "min"),
+                 f"{op.capitalize()}Backward0")
 
 
 def amax(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
@@ -488,7 +493,8 @@ def _median(op: str, ignore_nan: bool, input: Tensor, dim, keepdim: bool):
     _check_tensor(input, op)
     if dim is None:
         _check_nonempty(input, tuple(range(input.ndim)), op, False)
-        return Extremum.apply(input, tuple(range(input.ndim)), False, op)
+        return named(Extremum.apply(input, tuple(range(input.ndim)), False, op),
+                     f"{op.capitalize()}Backward0")
     axis = _one_axis(dim, input, op)
     result = getattr(return_types, op)
     if axis is None:
@@ -496,7 +502,7 @@ def _median(op: str, ignore_nan: bool, input: Tensor, dim, keepdim: bool):
                       const(np.zeros((), dtypes.int64)))
     _check_nonempty(input, (axis,), op, True)
     idx = _median_index(input._data, axis, ignore_nan)
-    values = TakeAlongDim.apply(input, idx, axis, keepdim)
+    values = named(TakeAlongDim.apply(input, idx, axis, keepdim), f"{op.capitalize()}Backward1")
     return result(values, const(idx if keepdim else np.squeeze(idx, axis)))
 
 
