@@ -453,8 +453,8 @@ class Module:
             autograd.device(device)
         if dtype is None:
             return self
-        dtype = autograd.dtypes.as_dtype(dtype)
-        if dtype.kind not in "fc":
+        dtype = autograd.dtypes.wrap(autograd.dtypes.as_dtype(dtype))
+        if not (dtype.is_floating_point or dtype.is_complex):
             raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but "
                             f"got desired dtype={dtype}")
         return self._apply(lambda t: t.to(dtype) if t.is_floating_point() else t)
