@@ -16,7 +16,8 @@ from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inferen
 from .engine import backward, grad
 from . import ops
 from .ops import *  # noqa: F403  (every op module's __all__: add, cat, sum, ...)
-from .creation import (arange, as_tensor, bernoulli, empty, empty_like, eye, from_numpy, full,
+from .creation import (arange, as_tensor, bernoulli, empty, empty_like, empty_strided, eye,
+                       from_numpy, frombuffer, full,
                        full_like, linspace, logspace, multinomial, normal, ones, ones_like, rand,
                        rand_like, randint, randint_like, randn, randn_like, randperm, tensor,
                        zeros, zeros_like)
@@ -36,7 +37,8 @@ from .debug import (detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_ena
                     set_detect_anomaly)
 from .viz import draw_graph, print_graph
 from . import backends, cuda
-from .queries import is_floating_point, is_nonzero, is_tensor, numel
+from .queries import (is_conj, is_floating_point, is_inference, is_neg, is_nonzero, is_tensor,
+                      numel, resolve_conj, resolve_neg)
 from .distance import cdist
 from .variable import Variable
 from .constants import __version__, e, inf, nan, pi
