@@ -230,7 +230,7 @@ def full_like(t: Tensor, fill_value, dtype=None, device=None,
 
 def _float_dtype(dtype, op: str) -> np.dtype:
     dt = dtypes.as_dtype(dtype)
-    if dt.kind != "f":
+    if not dtypes.is_floating(dt):
         raise TypeError(f"{op}: expected a floating dtype, got {dt}")
     return dt
 

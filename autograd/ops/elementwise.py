@@ -560,7 +560,7 @@ def cast(x: Tensor, dtype) -> Tensor:
     dtype = dtypes.as_dtype(dtype)
     if x._data.dtype == dtype:
         return x
-    if dtype.kind not in "fc" and x.requires_grad:
+    if dtype.kind != "c" and not dtypes.is_floating(dtype) and x.requires_grad:
         return const(x._data.astype(dtype))
     return Cast.apply(x, dtype)
 

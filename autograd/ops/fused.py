@@ -84,7 +84,7 @@ def _softmax_args(name: str, input: Tensor, dim: int, dtype) -> tuple:
         raise TypeError(f"{name}: expected a Tensor, got {type(input).__name__}")
     if dtype is not None:
         input = input.to(dtypes.as_dtype(dtype))
-    elif input._data.dtype.kind not in "fc":
+    elif input.dtype.kind not in "fc":
         raise RuntimeError(f"{name}: expected a floating point input, got {input.dtype}")
     return input, norm_dim(int(dim), input._data.ndim, name)
 
@@ -224,6 +224,8 @@ class Linear(Op):
     def forward(ctx, x, weight, bias):
         xd, w = x._data, weight._data
         y = np.matmul(xd.reshape(-1, w.shape[1]), w.T)
+        if y.dtype != xd.dtype:  # bfloat16: ml_dtypes returns the float32 product
+            y = y.astype(xd.dtype)
         if bias is not None:
             y += bias._data
         ctx.save_for_backward(x, weight)

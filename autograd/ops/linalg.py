@@ -25,9 +25,12 @@ class MatMul(Op):
         if ad.ndim > 2 and bd.ndim == 2:
             # (..., k) @ (k, n) as one 2-D GEMM: numpy's stacked matmul against a broadcast
             # (and possibly transposed) matrix falls back to a loop far slower than BLAS
-            return quietly(np.matmul, ad.reshape(-1, ad.shape[-1]), bd).reshape(
+            out = quietly(np.matmul, ad.reshape(-1, ad.shape[-1]), bd).reshape(
                 ad.shape[:-1] + (bd.shape[1],))
-        return quietly(np.matmul, ad, bd)  # overflow to inf is silent, as in torch
+        else:
+            out = quietly(np.matmul, ad, bd)  # overflow to inf is silent, as in torch
+        # ml_dtypes multiplies bfloat16 in float32 and returns float32; torch returns bfloat16
+        return out if out.dtype == ad.dtype else out.astype(ad.dtype)
 
     @staticmethod
     def backward(ctx, grad):

@@ -62,7 +62,7 @@ def _check_tensor(x, op: str) -> None:
 
 
 def _require_float(x: Tensor, op: str) -> None:
-    if x._data.dtype.kind not in "fc":
+    if x.dtype.kind not in "fc":
         raise RuntimeError(f"{op}(): input dtype should be floating point, got {x.dtype}")
 
 
@@ -162,7 +162,7 @@ class Mean(Op):
 def _float_input(input: Tensor, dtype, op: str) -> Tensor:
     if dtype is not None:
         input = input.to(dtype)
-    if input._data.dtype.kind not in "fc":
+    if input.dtype.kind not in "fc":
         raise RuntimeError(
             f"{op}(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {_torch_dtype_name(input.dtype)}")
@@ -550,7 +550,7 @@ class LogSumExp(Op):
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
     """log(sum(exp(input))) over ``dim``, without overflow (torch.logsumexp)."""
     _check_tensor(input, "logsumexp")
-    if input._data.dtype.kind not in "fc":
+    if input.dtype.kind not in "fc":
         input = input.to(dtypes.get_default_dtype())
     return LogSumExp.apply(input, _axes(dim, input, "logsumexp"), keepdim)
 
@@ -728,7 +728,7 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
     _check_tensor(x, "linalg.vector_norm")
     if dtype is not None:
         x = x.to(dtype)
-    if x._data.dtype.kind not in "fc":
+    if x.dtype.kind not in "fc":
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
                            f"input. Got {_torch_dtype_name(x.dtype)}")
     p = _norm_order(ord, "linalg.vector_norm")
