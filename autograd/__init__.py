@@ -62,8 +62,10 @@ from .dtypes import promote_types, public_result_type as result_type
 from .queries import is_complex
 from . import amp
 from .amp import autocast, is_autocast_enabled
-from .settings import (are_deterministic_algorithms_enabled, compile,
-                       get_float32_matmul_precision, set_float32_matmul_precision,
+from .settings import (are_deterministic_algorithms_enabled, compile, get_deterministic_debug_mode,
+                       get_float32_matmul_precision,
+                       is_deterministic_algorithms_warn_only_enabled,
+                       set_deterministic_debug_mode, set_float32_matmul_precision,
                        use_deterministic_algorithms)
 from .size import Size
 from . import special, testing

@@ -49,3 +49,22 @@ def test_lazy_conj_and_neg_queries_match_torch_for_real_tensors():
         x = m.ones(2)
         assert m.resolve_conj(x) is x and m.resolve_neg(x) is x
         assert not m.is_conj(x) and not m.is_neg(x) and not m.is_inference(x)
+
+
+def test_deterministic_debug_mode_round_trips_like_torch():
+    def run(m):
+        seen = [m.get_deterministic_debug_mode()]
+        try:
+            for mode in ("warn", 2, "default", 1):
+                m.set_deterministic_debug_mode(mode)
+                seen.append((m.get_deterministic_debug_mode(),
+                             m.are_deterministic_algorithms_enabled(),
+                             m.is_deterministic_algorithms_warn_only_enabled()))
+            for bad in ("x", 3):
+                with pytest.raises(RuntimeError, match="invalid value of debug_mode"):
+                    m.set_deterministic_debug_mode(bad)
+        finally:
+            m.use_deterministic_algorithms(False)
+        return seen
+
+    assert run(autograd) == run(torch)
