@@ -1,5 +1,6 @@
 """Grad mode: decorators on functions, methods and generators; per-thread state, as in torch."""
 
+import sys
 import threading
 
 import numpy as np
@@ -221,10 +222,15 @@ def test_two_threads_training_separate_models_get_exact_gradients():
     together, barrier = {}, threading.Barrier(2)
     threads = [threading.Thread(target=_train, args=(seed, 15, barrier, together, key))
                for seed, key in ((0, "a"), (1, "b"))]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads every few bytecodes: passes interleave finely
+    try:
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    finally:
+        sys.setswitchinterval(interval)
     for key in "ab":
         params_s, grads_s = serial[key]
         params_t, grads_t = together[key]
