@@ -76,7 +76,13 @@ class dtype:
             return self
         return complex128 if self.dtype == np.float64 else complex64
 
+    @property
+    def __numpy_dtype__(self) -> np.dtype:
+        return self.dtype  # numpy's own conversion protocol, probed before ``.dtype``
+
     def __getattr__(self, name: str):
+        if name.startswith("__"):  # protocol probes (copy, pickle, numpy) must miss quickly
+            raise AttributeError(name)
         return getattr(self.dtype, name)  # the rest of numpy's dtype API (.type, .char, ...)
 
 
