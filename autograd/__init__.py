@@ -8,8 +8,6 @@ This file only re-exports.
 
 import sys as _sys
 
-from numpy import dtype  # every autograd dtype (autograd.float32, ...) is a numpy dtype
-
 from . import (
     composite,
     diagnostics,
@@ -47,18 +45,32 @@ from .compat.legacy_types import (
     LongTensor,
     ShortTensor,
 )
-from .compat.queries import is_complex, is_floating_point, is_nonzero, is_tensor, numel
+from .compat.queries import (
+    is_complex,
+    is_conj,
+    is_floating_point,
+    is_inference,
+    is_neg,
+    is_nonzero,
+    is_tensor,
+    numel,
+    resolve_conj,
+    resolve_neg,
+)
 from .compat.size import Size
 from .compat.switches import (
     are_deterministic_algorithms_enabled,
     compile,
     get_default_device,
+    get_deterministic_debug_mode,
     get_float32_matmul_precision,
     get_num_interop_threads,
     get_num_threads,
+    is_deterministic_algorithms_warn_only_enabled,
     is_warn_always_enabled,
     set_default_device,
     set_default_tensor_type,
+    set_deterministic_debug_mode,
     set_float32_matmul_precision,
     set_flush_denormal,
     set_num_interop_threads,
@@ -75,8 +87,10 @@ from .creation import (
     bernoulli,
     empty,
     empty_like,
+    empty_strided,
     eye,
     from_numpy,
+    frombuffer,
     full,
     full_like,
     linspace,
@@ -104,10 +118,20 @@ from .diagnostics import (
     viz,
 )
 from .diagnostics.viz import draw_graph, print_graph
-from .dtypes import bool_ as bool
 from .dtypes import (
+    bfloat16,
+    cdouble,
+    cfloat,
+    complex64,
+    complex128,
     double,
+    dtype,
     float,
+    float8_e4m3fn,
+    float8_e4m3fnuz,
+    float8_e5m2,
+    float8_e5m2fnuz,
+    float8_e8m0fnu,
     float16,
     float32,
     float64,
@@ -120,14 +144,25 @@ from .dtypes import (
     int64,
     long,
     promote_types,
-    result_type,
     set_default_dtype,
     short,
     uint8,
+    uint16,
+    uint32,
+    uint64,
 )
+from .dtypes import bool_ as bool
+from .dtypes import public_result_type as result_type
 from .engine import backward, grad
 from .function import Function, once_differentiable
-from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .ops import *  # noqa: F403  (every op module's __all__: add, cat, sum, ...)
 from .printing import set_printoptions

@@ -123,6 +123,38 @@ def empty(*size, dtype=None, device=None, requires_grad: builtins.bool = False) 
     return _new(np.empty(_size(size), dtypes.as_dtype(dtype)), requires_grad)
 
 
+def empty_strided(size, stride, *, dtype=None, device=None,
+                  requires_grad: builtins.bool = False) -> Tensor:
+    """An uninitialised tensor laid out with the given element strides (torch.empty_strided)."""
+    shape, stride = _size((size,)), tuple(builtins.int(s) for s in stride)
+    if len(shape) != len(stride):
+        raise RuntimeError(f"empty_strided: mismatch in length of strides and shape ({len(stride)} "
+                           f"strides for shape {list(shape)})")
+    dt = dtypes.as_dtype(dtype)
+    extent = 1 + builtins.sum((n - 1) * s for n, s in zip(shape, stride)) if all(shape) else 0
+    base = np.empty(extent, dt)
+    arr = np.lib.stride_tricks.as_strided(base, shape, [s * dt.itemsize for s in stride])
+    return _new(arr, requires_grad)
+
+
+def frombuffer(buffer, *, dtype, count: builtins.int = -1, offset: builtins.int = 0,
+               requires_grad: builtins.bool = False) -> Tensor:
+    """A 1-D tensor sharing the memory of a Python buffer (bytes, bytearray, array, mmap)
+    (torch.frombuffer); a read-only buffer gives a read-only tensor."""
+    dt = dtypes.as_dtype(dtype)
+    length = memoryview(buffer).nbytes
+    if length == 0 and count == -1 or count == 0:
+        raise ValueError(f"both buffer length ({length}) and count ({count}) must not be 0")
+    if count > 0 and count * dt.itemsize > length - offset:
+        raise ValueError(f"requested buffer length ({count} * {dt.itemsize} bytes) after offset "
+                         f"({offset} bytes) must not be greater than actual buffer length "
+                         f"({length} bytes)")
+    if count < 0 and (length - offset) % dt.itemsize:
+        raise ValueError(f"buffer length ({length - offset} bytes) after offset ({offset} bytes) "
+                         f"must be a multiple of element size ({dt.itemsize})")
+    return _new(np.frombuffer(buffer, dt, count, offset), requires_grad)
+
+
 def full(size, fill_value, dtype=None, device=None, requires_grad: builtins.bool = False) -> Tensor:
     if dtype is None:
         dtype = _infer_dtype(fill_value.item() if isinstance(fill_value, Tensor) else fill_value)
@@ -198,7 +230,7 @@ def full_like(t: Tensor, fill_value, dtype=None, device=None,
 
 def _float_dtype(dtype, op: str) -> np.dtype:
     dt = dtypes.as_dtype(dtype)
-    if dt.kind != "f":
+    if not dtypes.is_floating(dt):
         raise TypeError(f"{op}: expected a floating dtype, got {dt}")
     return dt
 

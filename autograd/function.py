@@ -214,10 +214,11 @@ class Function:
     # ----------------------------------------------------------------- node API
     @classmethod
     def _node_name(cls) -> str:
-        return cls.__name__ + ("Backward0" if cls._builtin else "Backward")
+        torch_name = cls.__dict__.get("grad_fn_name")  # torch's name for a built-in op's node
+        return torch_name or cls.__name__ + ("Backward0" if cls._builtin else "Backward")
 
     def name(self) -> str:
-        return self._node_name()
+        return self.__dict__.get("grad_fn_name") or self._node_name()
 
     @property
     def _out_meta(self) -> tuple:

@@ -136,12 +136,13 @@ def format_tensor(t) -> str:
         if values.ndim != 1:
             suffixes.append(f"size={tuple(values.shape)}")
         if values.dtype != dtypes.get_default_dtype():
-            suffixes.append(f"dtype=autograd.{values.dtype.name}")
+            suffixes.append(f"dtype={dtypes.wrap(values.dtype)}")
         body = "[]"
     else:
         if values.dtype not in default:
-            suffixes.append(f"dtype=autograd.{values.dtype.name}")
-        shown = values.astype(np.float32) if values.dtype == np.float16 else values
+            suffixes.append(f"dtype={dtypes.wrap(values.dtype)}")
+        narrow = values.dtype.itemsize < 4 and dtypes.is_floating(values.dtype)
+        shown = values.astype(np.float32) if narrow else values  # float16, bfloat16, float8
         summarize = values.size > PRINT_OPTS["threshold"]
         fmt = _Formatter(_summarized(shown) if summarize else shown)
         body = _nested(shown, indent, summarize, fmt)

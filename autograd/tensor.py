@@ -109,8 +109,8 @@ class Tensor:
         return Size(self._data.shape)
 
     @property
-    def dtype(self) -> np.dtype:
-        return self._data.dtype
+    def dtype(self) -> dtypes.dtype:
+        return dtypes.wrap(self._data.dtype)
 
     @property
     def ndim(self) -> int:
@@ -161,7 +161,7 @@ class Tensor:
         return self._data.itemsize
 
     def is_floating_point(self) -> bool:
-        return self._data.dtype.kind == "f"
+        return dtypes.is_floating(self._data.dtype)
 
     def is_complex(self) -> bool:
         return False
@@ -298,6 +298,10 @@ class Tensor:
     def half(self) -> Tensor:
         return self.to(dtypes.float16)
 
+    def bfloat16(self) -> Tensor:
+        """torch.Tensor.bfloat16: a bfloat16 copy (ml_dtypes storage)."""
+        return self.to(dtypes.bfloat16)
+
     def long(self) -> Tensor:
         return self.to(dtypes.int64)
 
@@ -347,7 +351,8 @@ class Tensor:
                     "a computed variable in a subgraph that doesn't require differentiation use "
                     "var_no_grad = var.detach().")
             return self
-        if requires_grad and self._data.dtype.kind not in "fc":
+        kind_ok = self._data.dtype.kind == "c" or dtypes.is_floating(self._data.dtype)
+        if requires_grad and not kind_ok:
             raise RuntimeError(
                 f"only Tensors of floating point dtype can require gradients (got {self.dtype})")
         self.requires_grad = bool(requires_grad)
@@ -436,12 +441,14 @@ class Tensor:
     __str__ = __repr__
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0 and spec:
+        """0-d tensors format like their Python number (f"{loss:.4f}", f"{t}"), as in torch."""
+        if self._data.ndim == 0:
             return format(self._data.item(), spec)
-        return repr(self)
+        return object.__format__(self, spec)
 
 
 _TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+               "bfloat16": "BFloat16Tensor",
                "int64": "LongTensor", "int32": "IntTensor", "bool": "BoolTensor"}
 
 

@@ -229,7 +229,7 @@ def _param_line(key: str, value) -> str:
     if isinstance(value, Tensor):
         kind = "Parameter containing" if isinstance(value, Parameter) else "Tensor"
         size = "x".join(str(s) for s in value.shape)
-        return f"  ({key}): {kind}: [autograd.{value.dtype} of size {size}]"
+        return f"  ({key}): {kind}: [{value.dtype} of size {size}]"
     return f"  ({key}): Object of type: {type(value).__name__}"
 
 

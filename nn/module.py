@@ -453,8 +453,8 @@ class Module:
             autograd.device(device)
         if dtype is None:
             return self
-        dtype = autograd.dtypes.as_dtype(dtype)
-        if dtype.kind not in "fc":
+        dtype = autograd.dtypes.wrap(autograd.dtypes.as_dtype(dtype))
+        if not (dtype.is_floating_point or dtype.is_complex):
             raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but "
                             f"got desired dtype={dtype}")
         return self._apply(lambda t: t.to(dtype) if t.is_floating_point() else t)
@@ -474,6 +474,10 @@ class Module:
     def half(self) -> Module:
         """Floating parameters and buffers to float16."""
         return self._apply(lambda t: t.half() if t.is_floating_point() else t)
+
+    def bfloat16(self) -> Module:
+        """Floating parameters and buffers to bfloat16."""
+        return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
 
     def cpu(self) -> Module:
         """Everything already lives on the CPU; returns self."""

@@ -39,3 +39,28 @@ def is_nonzero(input: Tensor) -> bool:
 def is_complex(input: Tensor) -> bool:
     """torch.is_complex: False for every tensor here (no complex dtypes in this library)."""
     return _need_tensor("is_complex", input).dtype.kind == "c"
+
+
+def is_conj(input: Tensor) -> bool:
+    """torch.is_conj: whether a lazy conjugation is pending (never, here)."""
+    return _need_tensor("is_conj", input).is_conj()
+
+
+def is_neg(input: Tensor) -> bool:
+    """torch.is_neg: whether a lazy negation is pending (never, here)."""
+    return _need_tensor("is_neg", input).is_neg()
+
+
+def is_inference(input: Tensor) -> bool:
+    """torch.is_inference: whether the tensor is an inference tensor (torch.Tensor.is_inference)."""
+    return _need_tensor("is_inference", input).is_inference()
+
+
+def resolve_conj(input: Tensor) -> Tensor:
+    """torch.resolve_conj: the tensor with any pending conjugation applied (itself here)."""
+    return _need_tensor("resolve_conj", input).resolve_conj()
+
+
+def resolve_neg(input: Tensor) -> Tensor:
+    """torch.resolve_neg: the tensor with any pending negation applied (itself here)."""
+    return _need_tensor("resolve_neg", input).resolve_neg()

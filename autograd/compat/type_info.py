@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+import ml_dtypes
 import numpy as np
 
 from .. import dtypes
@@ -13,17 +16,17 @@ class finfo:
 
     def __init__(self, type=None) -> None:
         dtype = dtypes.as_dtype(type) if type is not None else dtypes.get_default_dtype()
-        if dtype.kind != "f":
+        if not dtypes.is_floating(dtype):
             raise TypeError("torch.finfo() requires a floating point input type. "
                             "Use torch.iinfo to handle 'torch.finfo'")
-        info = np.finfo(dtype)
-        self.dtype = dtype.name
+        info = np.finfo(dtype) if dtype.kind == "f" else ml_dtypes.finfo(dtype)
+        self.dtype = dtypes.wrap(dtype).name
         self.bits = int(info.bits)
         self.eps = float(info.eps)
         self.max = float(info.max)
         self.min = float(info.min)
         self.tiny = self.smallest_normal = float(info.tiny)
-        self.resolution = float(info.resolution)
+        self.resolution = float(10.0 ** -math.floor(-math.log10(self.eps)))  # as torch derives it
 
     def __repr__(self) -> str:
         return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
@@ -40,7 +43,7 @@ class iinfo:
             raise TypeError("torch.iinfo() requires an integer input type. "
                             "Use torch.finfo to handle 'torch.iinfo'")
         info = np.iinfo(np.uint8 if dtype.kind == "b" else dtype)
-        self.dtype = dtype.name
+        self.dtype = dtypes.wrap(dtype).name
         self.bits = int(info.bits)
         self.max = int(info.max)
         self.min = int(info.min)

@@ -8,6 +8,7 @@ import importlib
 import pkgutil
 
 from ..tensor import Tensor
+from ._names import set_class_names
 
 __all__ = []
 
@@ -27,3 +28,4 @@ def bind_modules(package: str, path, namespace: dict, public: list) -> None:
 
 
 bind_modules(__name__, __path__, globals(), __all__)
+set_class_names()  # torch's grad_fn names for the classes just loaded

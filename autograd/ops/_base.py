@@ -139,7 +139,7 @@ def _scalar_tensor(op: str, t: Tensor, other):
 
 def float_operand(x: Tensor) -> Tensor:
     """Integer and bool inputs of floating ops are promoted to the default float, like torch."""
-    if x._data.dtype.kind not in "fc":
+    if x.dtype.kind not in "fc":
         return x.to(dtypes.get_default_dtype())
     return x
 

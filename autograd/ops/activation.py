@@ -34,7 +34,7 @@ _GELU_KAPPA = 0.044715
 
 
 def _float_input(op: str, input: Tensor) -> Tensor:
-    if input._data.dtype.kind not in "fc":
+    if input.dtype.kind not in "fc":
         raise not_implemented(f"{op}_cpu", input.dtype)
     return input
 

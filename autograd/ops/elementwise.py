@@ -15,6 +15,7 @@ import numpy as np
 from .. import dtypes
 from ..tensor import Tensor
 from ._base import Op, binary_operands, const, float_operand, quietly
+from ._names import named
 from ._support import alias, direct_write_ok, inplace, not_implemented, write_out
 from .shape import sum_array_to_shape, sum_to_shape
 
@@ -406,7 +407,10 @@ def pow(input, exponent, *, out=None) -> Tensor:
             (isinstance(input, Tensor) and input._data.dtype.kind == "b")):
         raise not_implemented("pow", exponent.dtype)
     a, b = binary_operands("pow", input, exponent)
-    return write_out(Pow.apply(a, b), out, "pow")
+    result = Pow.apply(a, b)
+    if isinstance(exponent, Tensor):  # torch: PowBackward1 (tensor ** tensor), 2 (number ** tensor)
+        named(result, "PowBackward1" if isinstance(input, Tensor) else "PowBackward2")
+    return write_out(result, out, "pow")
 
 
 def rsub(input, other, alpha=1) -> Tensor:
@@ -682,7 +686,7 @@ def cast(x: Tensor, dtype) -> Tensor:
     dtype = dtypes.as_dtype(dtype)
     if x._data.dtype == dtype:
         return x
-    if dtype.kind not in "fc" and x.requires_grad:
+    if dtype.kind != "c" and not dtypes.is_floating(dtype) and x.requires_grad:
         return const(x._data.astype(dtype))
     return Cast.apply(x, dtype)
 

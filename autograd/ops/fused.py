@@ -15,6 +15,7 @@ import numpy as np
 from .. import dtypes, grad_mode
 from ..tensor import Tensor
 from ._base import Op, const, norm_dim, quietly
+from ._names import named
 from .linalg import matmul
 from .shape import cat, reshape, stack, transpose
 
@@ -83,7 +84,7 @@ def _softmax_args(name: str, input: Tensor, dim: int, dtype) -> tuple:
         raise TypeError(f"{name}: expected a Tensor, got {type(input).__name__}")
     if dtype is not None:
         input = input.to(dtypes.as_dtype(dtype))
-    elif input._data.dtype.kind not in "fc":
+    elif input.dtype.kind not in "fc":
         raise RuntimeError(f"{name}: expected a floating point input, got {input.dtype}")
     return input, norm_dim(int(dim), input._data.ndim, name)
 
@@ -223,6 +224,8 @@ class Linear(Op):
     def forward(ctx, x, weight, bias):
         xd, w = x._data, weight._data
         y = np.matmul(xd.reshape(-1, w.shape[1]), w.T)
+        if y.dtype != xd.dtype:  # bfloat16: ml_dtypes returns the float32 product
+            y = y.astype(xd.dtype)
         if bias is not None:
             y += bias._data
         ctx.save_for_backward(x, weight)
@@ -251,7 +254,10 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"linear: expected float input (*, in), weight (out, in) and bias (out,) of one "
             f"dtype, got {tuple(input.shape)} {input.dtype}, {tuple(weight.shape)} "
             f"{weight.dtype} and {None if bias is None else (tuple(bias.shape), bias.dtype)}")
-    return Linear.apply(input, weight, bias)
+    out = Linear.apply(input, weight, bias)
+    if input._data.ndim == 2:  # torch's node for a matrix input; other ranks add views
+        named(out, "MmBackward0" if bias is None else "AddmmBackward0")
+    return out
 
 
 def _sigmoid_into(out: np.ndarray, x: np.ndarray) -> None:

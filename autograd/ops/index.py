@@ -16,6 +16,7 @@ import numpy as np
 from .. import grad_mode
 from ..tensor import Tensor
 from ._base import Op, const, norm_dim, to_tensor
+from ._names import named
 from .elementwise import _alias, _inplace, where
 from .reduce import return_types
 from .shape import _accepts_axis, clone, expand, movedim, reshape, sum_to_shape, tril, triu
@@ -208,13 +209,32 @@ def getitem(input: Tensor, idx) -> Tensor:
             _plan(shape, idx)
         if not -shape[0] <= idx < shape[0]:
             raise IndexError(f"index {idx} is out of bounds for dimension 0 with size {shape[0]}")
-        return GetItem.apply(input, (int(idx),))
+        return named(GetItem.apply(input, (int(idx),)), "SelectBackward0")
     np_idx, move = _plan(input._data.shape, idx)
     out = GetItem.apply(input, np_idx)
     if move is not None:
         b, p = move
         out = movedim(out, tuple(range(b)), tuple(range(p, p + b)))
-    return out
+    name = _index_node_name(idx)
+    return out if name is None else named(out, name)
+
+
+def _index_node_name(idx) -> str | None:
+    """torch's node for input[idx]: Index for advanced indexing, else the last Select/Slice it
+    records (full slices after the first op record nothing); None where torch's differs."""
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    if any(isinstance(p, (Tensor, list, np.ndarray)) for p in parts):
+        return "IndexBackward0"
+    name = None
+    for p in parts:
+        if isinstance(p, slice):
+            if name is None or p != slice(None):
+                name = "SliceBackward0"
+        elif isinstance(p, (int, np.integer)) and not isinstance(p, (bool, np.bool_)):
+            name = "SelectBackward0"
+        elif p is not Ellipsis:
+            return None
+    return name
 
 
 class IndexPut(Op):
@@ -771,7 +791,7 @@ def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
     except ValueError:
         raise RuntimeError(f"masked_fill: the mask of shape {tuple(mask.shape)} is not "
                            f"broadcastable to the input of shape {tuple(input.shape)}") from None
-    return where(mask, v, input)
+    return named(where(mask, v, input), "MaskedFillBackward0")
 
 
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._base import Op, const, quietly
+from ._names import named
 from .shape import reshape, squeeze, sum_array_to_shape, sum_to_shape, transpose, unsqueeze
 
 
@@ -22,8 +23,11 @@ def _matmul_array(ad: np.ndarray, bd: np.ndarray) -> np.ndarray:
     if ad.ndim > 2 and bd.ndim == 2:
         # (..., k) @ (k, n) as one 2-D GEMM: numpy's stacked matmul against a broadcast
         # (and possibly transposed) matrix falls back to a loop far slower than BLAS
-        return np.matmul(ad.reshape(-1, ad.shape[-1]), bd).reshape(ad.shape[:-1] + (bd.shape[1],))
-    return np.matmul(ad, bd)
+        out = np.matmul(ad.reshape(-1, ad.shape[-1]), bd).reshape(ad.shape[:-1] + (bd.shape[1],))
+    else:
+        out = np.matmul(ad, bd)
+    # ml_dtypes multiplies bfloat16 in float32 and returns float32; torch returns bfloat16
+    return out if out.dtype == ad.dtype else out.astype(ad.dtype)
 
 
 class MatMul(Op):
@@ -116,7 +120,8 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         except ValueError:
             raise RuntimeError(f"matmul: batch dimensions of {tuple(sa)} and {tuple(sb)} are not "
                                f"broadcastable") from None
-    return MatMul.apply(a, b)
+    out = MatMul.apply(a, b)
+    return named(out, "MmBackward0") if len(sa) == len(sb) == 2 else out
 
 
 def _same_dtype(op: str, *tensors) -> None:
@@ -142,7 +147,7 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
         raise RuntimeError(f"mm: mat1 and mat2 shapes cannot be multiplied "
                            f"({input.shape[0]}x{input.shape[1]} and "
                            f"{mat2.shape[0]}x{mat2.shape[1]})")
-    return MatMul.apply(input, mat2)
+    return named(MatMul.apply(input, mat2), "MmBackward0")
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
@@ -156,7 +161,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
         raise RuntimeError(f"bmm: expected size for first two dimensions of batch2 tensor to be: "
                            f"[{b}, {m}] but got: [{mat2.shape[0]}, {mat2.shape[1]}] (shapes "
                            f"{tuple(input.shape)} and {tuple(mat2.shape)})")
-    return MatMul.apply(input, mat2)
+    return named(MatMul.apply(input, mat2), "BmmBackward0")
 
 
 def mv(input: Tensor, vec: Tensor) -> Tensor:
@@ -219,7 +224,7 @@ def _scaled_sum(op: str, input: Tensor, product: Tensor, beta, alpha) -> Tensor:
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2) (torch.addmm)."""
-    return _scaled_sum("addmm", input, mm(mat1, mat2), beta, alpha)
+    return named(_scaled_sum("addmm", input, mm(mat1, mat2), beta, alpha), "AddmmBackward0")
 
 
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:

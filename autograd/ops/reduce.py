@@ -18,6 +18,7 @@ import numpy as np
 from .. import dtypes
 from ..tensor import Tensor
 from ._base import Op, const, norm_dim, norm_dims
+from ._names import named
 from .elementwise import where
 from .shape import _accepts_axis, expand, flip, reshape
 
@@ -69,7 +70,7 @@ def _check_tensor(x, op: str) -> None:
 
 
 def _require_float(x: Tensor, op: str) -> None:
-    if x._data.dtype.kind not in "fc":
+    if x.dtype.kind not in "fc":
         raise RuntimeError(f"{op}(): input dtype should be floating point, got {x.dtype}")
 
 
@@ -148,7 +149,8 @@ def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor
     """Sum over ``dim`` (an int, a tuple, or all) (torch.sum); bools and ints sum to int64."""
     _check_tensor(input, "sum")
     axes = _axes(dim, input, "sum")
-    return Sum.apply(input, axes, keepdim, _sum_dtype(input, dtype))
+    out = Sum.apply(input, axes, keepdim, _sum_dtype(input, dtype))
+    return out if dim is None else named(out, "SumBackward1")
 
 
 class Mean(Op):
@@ -178,7 +180,7 @@ class Mean(Op):
 def _float_input(input: Tensor, dtype, op: str) -> Tensor:
     if dtype is not None:
         input = input.to(dtype)
-    if input._data.dtype.kind not in "fc":
+    if input.dtype.kind not in "fc":
         raise RuntimeError(
             f"{op}(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {_torch_dtype_name(input.dtype)}")
@@ -196,7 +198,8 @@ def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
     _check_tensor(input, "mean")
     input = _float_input(input, dtype, "mean")
     axes = _axes(dim, input, "mean")
-    return Mean.apply(input, axes, keepdim)
+    out = Mean.apply(input, axes, keepdim)
+    return out if dim is None else named(out, "MeanBackward1")
 
 
 def _nan_to_zero(x: Tensor) -> Tensor:
@@ -422,7 +425,8 @@ def _extreme(op: str, largest: bool, input: Tensor, dim=None, keepdim: bool = Fa
         return getattr(elementwise, "maximum" if largest else "minimum")(input, dim)
     if dim is None:
         _check_nonempty(input, tuple(range(input.ndim)), op, False)
-        return Extremum.apply(input, tuple(range(input.ndim)), False, op)
+        return named(Extremum.apply(input, tuple(range(input.ndim)), False, op),
+                     f"{op.capitalize()}Backward1")
     axis = _one_axis(dim, input, op)
     result = getattr(return_types, op)
     if axis is None:  # 0-d: the value itself, index 0
@@ -430,7 +434,7 @@ def _extreme(op: str, largest: bool, input: Tensor, dim=None, keepdim: bool = Fa
                       const(np.zeros((), dtypes.int64)))
     _check_nonempty(input, (axis,), op, True)
     idx = _arg_extreme(input._data, axis, largest)
-    values = TakeAlongDim.apply(input, idx, axis, keepdim)
+    values = named(TakeAlongDim.apply(input, idx, axis, keepdim), f"{op.capitalize()}Backward0")
     return result(values, const(idx if keepdim else np.squeeze(idx, axis)))
 
 
@@ -449,7 +453,8 @@ def _amax_amin(op: str, largest: bool, input: Tensor, dim, keepdim: bool) -> Ten
     _check_tensor(input, op)
     axes = _axes(dim, input, op)
     _check_nonempty(input, axes, op, True)
-    return Extremum.apply(input, axes, keepdim, "max" if largest else "min")
+    return named(Extremum.apply(input, axes, keepdim, "max" if largest else "min"),
+                 f"{op.capitalize()}Backward0")
 
 
 def amax(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
@@ -515,7 +520,8 @@ def _median(op: str, ignore_nan: bool, input: Tensor, dim, keepdim: bool):
     _check_tensor(input, op)
     if dim is None:
         _check_nonempty(input, tuple(range(input.ndim)), op, False)
-        return Extremum.apply(input, tuple(range(input.ndim)), False, op)
+        return named(Extremum.apply(input, tuple(range(input.ndim)), False, op),
+                     f"{op.capitalize()}Backward0")
     axis = _one_axis(dim, input, op)
     result = getattr(return_types, op)
     if axis is None:
@@ -523,7 +529,7 @@ def _median(op: str, ignore_nan: bool, input: Tensor, dim, keepdim: bool):
                       const(np.zeros((), dtypes.int64)))
     _check_nonempty(input, (axis,), op, True)
     idx = _median_index(input._data, axis, ignore_nan)
-    values = TakeAlongDim.apply(input, idx, axis, keepdim)
+    values = named(TakeAlongDim.apply(input, idx, axis, keepdim), f"{op.capitalize()}Backward1")
     return result(values, const(idx if keepdim else np.squeeze(idx, axis)))
 
 
@@ -579,7 +585,7 @@ class LogSumExp(Op):
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
     """log(sum(exp(input))) over ``dim``, without overflow (torch.logsumexp)."""
     _check_tensor(input, "logsumexp")
-    if input._data.dtype.kind not in "fc":
+    if input.dtype.kind not in "fc":
         input = input.to(dtypes.get_default_dtype())
     return LogSumExp.apply(input, _axes(dim, input, "logsumexp"), keepdim)
 
@@ -757,7 +763,7 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
     _check_tensor(x, "linalg.vector_norm")
     if dtype is not None:
         x = x.to(dtype)
-    if x._data.dtype.kind not in "fc":
+    if x.dtype.kind not in "fc":
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
                            f"input. Got {_torch_dtype_name(x.dtype)}")
     p = _norm_order(ord, "linalg.vector_norm")

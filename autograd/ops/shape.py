@@ -9,6 +9,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._base import Op, norm_dim
+from ._names import named
 
 
 class SumToShape(Op):
@@ -218,7 +219,7 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     d0, d1 = norm_dim(dim0, nd, "transpose"), norm_dim(dim1, nd, "transpose")
     dims = list(range(nd))
     dims[d0], dims[d1] = dims[d1], dims[d0]
-    return permute(input, dims)
+    return named(permute(input, dims), "TransposeBackward0", input)
 
 
 def t(input: Tensor) -> Tensor:
@@ -226,7 +227,7 @@ def t(input: Tensor) -> Tensor:
     if input._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
                            f"{input._data.ndim}D")
-    return transpose(input, 0, 1) if input._data.ndim == 2 else input
+    return named(transpose(input, 0, 1), "TBackward0", input) if input._data.ndim == 2 else input
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
@@ -234,7 +235,7 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
     nd = input._data.ndim
     d = norm_dim(dim, nd + 1, "unsqueeze")
     shape = input._data.shape
-    return reshape(input, shape[:d] + (1,) + shape[d:])
+    return named(reshape(input, shape[:d] + (1,) + shape[d:]), "UnsqueezeBackward0", input)
 
 
 def squeeze(input: Tensor, dim=None) -> Tensor:
@@ -246,7 +247,8 @@ def squeeze(input: Tensor, dim=None) -> Tensor:
         dims = (dim,) if isinstance(dim, int) else tuple(dim)
         dims = {norm_dim(d, len(shape), "squeeze") for d in dims} if shape else set()
         new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
-    return reshape(input, new)
+    return named(reshape(input, new), "SqueezeBackward0" if dim is None else "SqueezeBackward1",
+                 input)
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -516,7 +518,7 @@ def stack(tensors, dim: int = 0) -> Tensor:
             raise RuntimeError(f"stack(): stack expects each tensor to be equal size, but got "
                                f"{list(shape)} at entry 0 and {list(t.shape)} at entry {i}")
     d = norm_dim(dim, len(shape) + 1, "stack")
-    return cat([unsqueeze(t, d) for t in tensors], d)
+    return named(cat([unsqueeze(t, d) for t in tensors], d), "StackBackward0")
 
 
 def hstack(tensors) -> Tensor:

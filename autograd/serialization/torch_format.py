@@ -283,7 +283,7 @@ def _get_layout(name):
     return name
 
 
-_DType = np.dtype
+_DType = (np.dtype, dtypes.dtype)
 _REBUILDS = {_rebuild_tensor_v2, _rebuild_tensor_v3, _rebuild_tensor, _rebuild_parameter,
              _rebuild_parameter_with_state}
 
@@ -355,7 +355,7 @@ def resolve_global(module: str, name: str, weights_only: bool):
     if module == "torch" and name in _TORCH_DTYPES:
         dtype = numpy_dtype(_TORCH_DTYPES[name])
         if dtype is not None:
-            return dtype
+            return dtypes.wrap(dtype)
     obj = allowlist.allowed(full)
     if obj is not None:
         return obj
@@ -613,7 +613,7 @@ _FUNCTION_NAMES = {
 def _torch_global(obj):
     if isinstance(obj, StorageType):
         return (obj.module, obj.name)
-    if isinstance(obj, np.dtype):
+    if isinstance(obj, (np.dtype, dtypes.dtype)):
         return ("torch", obj.name) if obj.name in _SAVED_DTYPES else None
     try:
         return _FUNCTION_NAMES.get(obj)

@@ -12,7 +12,9 @@ record the same names in the same order with values equal to float32 tolerance.
 
 from __future__ import annotations
 
+import sys
 import textwrap
+import types
 
 import numpy as np
 
@@ -45,7 +47,7 @@ def _our_namespace():
 
 
 def _dtype_name(dtype) -> str:
-    return str(dtype).replace("torch.", "")
+    return str(dtype).replace("torch.", "").replace("autograd.", "")
 
 
 def _canonical(value, tensor_types):
@@ -72,6 +74,8 @@ def _canonical(value, tensor_types):
         return ("str", value.replace("torch.", "autograd."))
     if value is None:
         return ("NoneType", None)
+    if type(value).__name__ == "dtype":  # torch.dtype / autograd.dtype
+        return ("dtype", _dtype_name(value))
     raise TypeError(f"record: cannot compare a value of type {type(value).__name__}")
 
 
@@ -115,9 +119,14 @@ def _run(source: str, namespace: dict, tensor_types, weights: list, replay: bool
             weights.append({k: np.array(v.detach().numpy(), copy=True)
                             for k, v in model.state_dict().items()})
 
-    namespace = dict(namespace, np=np, record=record, sync=sync, tmpdir=tmpdir,
-                     __name__="__compat_script__")
-    exec(compile(source, "<compat script>", "exec"), namespace)
+    # a real module, so classes defined by the script resolve their module (@dataclass does)
+    module = types.ModuleType("__compat_script__")
+    module.__dict__.update(namespace, np=np, record=record, sync=sync, tmpdir=tmpdir)
+    sys.modules[module.__name__] = module
+    try:
+        exec(compile(source, "<compat script>", "exec"), module.__dict__)
+    finally:
+        del sys.modules[module.__name__]
     return records
 
 

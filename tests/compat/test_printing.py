@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from tests.compat.harness import run_compat
 from tests.helpers.torch_ref import need_torch
 
 TENSORS = [
@@ -77,4 +78,30 @@ loss = layer(torch.ones(1, 2)).sum()
 record("loss_str", f"loss: {loss.item():.4f}")
 record("loss_format", f"{loss:.3f}")
 record("print_loss", str(loss.detach()))
+""", tmp_path)
+
+
+def test_printed_dtypes(tmp_path):
+    run_compat("""
+x = torch.zeros(2, 3)
+record("dtype", str(x.dtype))
+record("dtype_repr", repr(torch.int64))
+record("bf16", str(torch.ones(2, dtype=torch.bfloat16)))
+record("is_float", (x.dtype.is_floating_point, torch.int64.is_signed, x.dtype.itemsize))
+""", tmp_path)
+
+
+def test_zero_dim_tensors_format_like_python_numbers(tmp_path):
+    run_compat("""
+loss = torch.tensor(81.0)
+record("spec", f"{loss:.4f}")
+record("empty", f"{loss}")
+record("format", format(loss, ".2f"))
+record("int", f"{torch.tensor(3):>5d}")
+record("bool", f"{torch.tensor(True)}")
+record("vector", f"{torch.tensor([1.0, 2.0])}")
+try:
+    format(torch.tensor([1.0, 2.0]), ".2f")
+except TypeError as exc:
+    record("nd_spec", str(exc))
 """, tmp_path)

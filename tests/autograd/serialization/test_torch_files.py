@@ -40,7 +40,7 @@ def _same(ours, theirs):
     torch = need_torch()
     if isinstance(theirs, torch.Tensor):
         assert isinstance(ours, autograd.Tensor), type(ours)
-        assert str(ours.dtype) == str(theirs.dtype).replace("torch.", ""), (ours.dtype,
+        assert ours.dtype.name == str(theirs.dtype).replace("torch.", ""), (ours.dtype,
                                                                              theirs.dtype)
         assert tuple(ours.shape) == tuple(theirs.shape)
         np.testing.assert_array_equal(np.asarray(ours.detach().numpy(), np.float64)
