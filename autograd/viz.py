@@ -11,16 +11,15 @@ structure. ``style='forward'`` draws the course notes' forward view (variables -
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 
 import numpy as np
 
-from . import grad_mode
+from . import grad_mode, viz_render
 from .debug_record import record
 from .tensor import Tensor
 from .viz_graph import GraphModel, VNode, build_graph, collapse_modules, summarise
+from .viz_render import renderer_available
 
 try:
     import graphviz
@@ -30,14 +29,6 @@ except ImportError:  # draw_graph needs it; print_graph and import autograd do n
 __all__ = ["draw_graph", "draw_model", "print_graph", "GraphDrawing", "record",
            "renderer_available"]
 
-_INSTALL_HELP = (
-    "draw_graph: cannot render, no Graphviz layout program was found. Install the system "
-    "Graphviz (Debian/Ubuntu: `sudo apt-get install graphviz`, macOS: `brew install graphviz`, "
-    "conda: `conda install graphviz`) or the pip-installable fallback "
-    "(`pip install graphviz-pure`, or `pip install topograd[viz-fallback]`). The graph itself "
-    "is fine: `.source` has its DOT text and print_graph(...) prints it as a tree."
-)
-
 _FILL = {"op": "#eeeeee", "param": "#d5e8d4", "input": "#dae8fc", "constant": "#ffffff",
          "module": "#e1d5e7", "summary": "#fff2cc", "more": "#fff2cc"}
 _BAD = "#f8cecc"
@@ -46,76 +37,54 @@ _GRAD_SCALE = ("#fff5eb", "#fee6ce", "#fdd0a2", "#fdae6b", "#fd8d3c", "#f16913",
                "#a63603")
 
 
-def _find_fallback() -> str | None:
-    found = shutil.which("graphviz-pure")
-    if found:
-        return found
-    candidate = os.path.join(os.path.dirname(sys.executable), "graphviz-pure")
-    return candidate if os.access(candidate, os.X_OK) else None
-
-
-def renderer_available() -> str | None:
-    """Which layout program rendering will use: 'dot', 'graphviz-pure' or None."""
-    if shutil.which("dot"):
-        return "dot"
-    return "graphviz-pure" if _find_fallback() else None
-
-
 class GraphDrawing(graphviz.Digraph if graphviz is not None else object):
-    """A graphviz.Digraph that also keeps the drawn model (``.graph_model``) and renders through
-    the ``graphviz-pure`` program when the Graphviz ``dot`` executable is missing."""
+    """A graphviz.Digraph that also keeps the drawn model (``.graph_model``). It renders with the
+    system Graphviz ``dot`` when present, else with the pip-installed ``graphviz-pure``; the
+    graphviz API (``render``, ``pipe``, ``view``, Jupyter display) works through either."""
 
     graph_model: GraphModel
 
     def pipe(self, format: str | None = None, renderer=None, formatter=None, neato_no_op=None,
              quiet: bool = False, *, engine: str | None = None, encoding: str | None = None):
         """Render and return the bytes (or text with ``encoding``), like graphviz's pipe."""
-        if shutil.which("dot"):
+        viz_render.check_format(format or self.format)
+        with viz_render.renderer():
             return super().pipe(format, renderer, formatter, neato_no_op, quiet, engine=engine,
                                 encoding=encoding)
-        program = _find_fallback()
-        if program is None:
-            raise RuntimeError(_INSTALL_HELP)
-        fmt = format or self.format or "svg"
-        result = subprocess.run([program, f"-K{engine or self.engine}", f"-T{fmt}"],
-                                input=self.source.encode(self.encoding), capture_output=True,
-                                check=False)
-        if result.returncode != 0:
-            raise RuntimeError(f"graphviz-pure failed ({result.returncode}): "
-                               f"{result.stderr.decode(errors='replace').strip()}")
-        return result.stdout.decode(encoding) if encoding else result.stdout
 
     def render(self, filename=None, directory=None, view: bool = False, cleanup: bool = False,
                format: str | None = None, **kwargs) -> str:
-        """``render('graph.svg')`` writes exactly that file (format from the extension); other
-        calls behave like graphviz.Digraph.render. Returns the written path."""
-        if filename is not None and format is None and not kwargs.get("outfile"):
-            ext = os.path.splitext(str(filename))[1].lstrip(".").lower()
-            if ext in ("svg", "png", "pdf", "jpg", "jpeg", "gif", "json", "dot", "gv"):
-                path = os.path.join(directory, str(filename)) if directory else str(filename)
-                fmt = {"jpg": "jpeg", "gv": "dot"}.get(ext, ext)
-                data = self.pipe(format=fmt)
+        """graphviz.Digraph.render (``directory=``, ``format=``, ``outfile=``, ``cleanup=``,
+        ``view=``; returns the rendered file's path). One shorthand on top: ``render('g.svg')``
+        with no format writes exactly that file (format from its extension, no DOT source file)."""
+        if filename is not None and format is None and kwargs.get("outfile") is None:
+            ext = os.path.splitext(os.fspath(filename))[1].lstrip(".").lower()
+            if ext in ("svg", "png", "pdf", "jpg", "jpeg", "json"):
+                path = os.path.join(directory, os.fspath(filename)) if directory else \
+                    os.fspath(filename)
+                data = self.pipe(format={"jpg": "jpeg"}.get(ext, ext))
                 with open(path, "wb") as f:
                     f.write(data)
+                if view:
+                    self._view(path, format=ext, quiet=kwargs.get("quiet_view", False))
                 return path
-        if shutil.which("dot"):
-            return super().render(filename, directory, view, cleanup, format, **kwargs)
-        raise RuntimeError(_INSTALL_HELP if _find_fallback() is None else
-                           "render: without the Graphviz dot program only render('name.svg') "
-                           "style calls are supported (the fallback renderer writes one file)")
+        viz_render.check_format(viz_render.format_of(filename, format, kwargs.get("outfile"),
+                                                     self.format))
+        with viz_render.renderer():
+            return super().render(filename, directory=directory, view=view, cleanup=cleanup,
+                                  format=format, **kwargs)
 
     def _repr_svg_(self) -> str:
         return self.pipe(format="svg", encoding="utf-8")
 
-    def _repr_mimebundle_(self, include=None, exclude=None, **_) -> dict:
-        include = set(include) if include is not None else {"image/svg+xml"}
-        include -= set(exclude or [])
-        bundle = {}
-        if "image/svg+xml" in include:
-            bundle["image/svg+xml"] = self._repr_svg_()
-        if "image/png" in include:
-            bundle["image/png"] = self.pipe(format="png")
-        return bundle
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs) -> dict:
+        """Jupyter display: the inline SVG (or the formats asked for); when nothing can render,
+        the reason as text instead of a traceback."""
+        try:
+            return super()._repr_mimebundle_(include, exclude, **kwargs)
+        except (RuntimeError, ValueError, OSError) as exc:
+            return {"text/plain": f"{exc}\n({self.node_count} nodes; print_graph(...) shows "
+                                  f"the graph as text)"}
 
     @property
     def node_count(self) -> int:
