@@ -265,6 +265,7 @@ class Function:
             return result
         result.requires_grad = True
         result.grad_fn = ctx
+        ctx.output_meta = ((data.shape, data.dtype),)  # kept for drawing after data is freed
         if ctx._saved is not None:
             ctx._link_output(out, data, result)
         if ctx._non_differentiable:
@@ -307,6 +308,7 @@ def _wrap_outputs(ctx, outs, record: bool):
         return tuple(Tensor._make(d, False, None) if d is not None else None for d in datas)
     ctx._n_outputs = len(outs)
     ctx._out_meta = tuple((d.shape, d.dtype) if d is not None else ((), None) for d in datas)
+    ctx.output_meta = ctx._out_meta
     nondiff = ctx._non_differentiable
     results = []
     for i, (o, d) in enumerate(zip(outs, datas)):

@@ -18,7 +18,7 @@ import numpy as np
 from . import grad_mode, viz_render
 from .debug_record import record
 from .tensor import Tensor
-from .viz_graph import GraphModel, VNode, build_graph, collapse_modules, summarise
+from .viz_graph import GraphModel, VNode, build_graph, collapse_modules, fuse_modules, summarise
 from .viz_render import renderer_available
 
 try:
@@ -30,7 +30,7 @@ __all__ = ["draw_graph", "draw_model", "print_graph", "GraphDrawing", "record",
            "renderer_available"]
 
 _FILL = {"op": "#eeeeee", "param": "#d5e8d4", "input": "#dae8fc", "constant": "#ffffff",
-         "module": "#e1d5e7", "summary": "#fff2cc", "more": "#fff2cc"}
+         "module": "#e1d5e7", "summary": "#fff2cc", "more": "#fff2cc", "saved": "#ffe0b2"}
 _BAD = "#f8cecc"
 # light to dark: small gradient norms pale, large ones saturated (log scale)
 _GRAD_SCALE = ("#fff5eb", "#fee6ce", "#fdd0a2", "#fdae6b", "#fd8d3c", "#f16913", "#d94801",
@@ -139,7 +139,8 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _label(n: VNode, style: str, show_values: bool, show_grads: bool, show_saved: bool) -> str:
+def _label(n: VNode, style: str, show_values: bool, show_grads: bool, show_saved: bool,
+           show_attrs: bool = False) -> str:
     lines = []
     if n.kind == "op":
         lines.append(_short_op(n.name) if style == "forward" else n.name)
@@ -148,6 +149,10 @@ def _label(n: VNode, style: str, show_values: bool, show_grads: bool, show_saved
             lines.append(meta)
         if n.is_output:
             lines[0] = lines[0] + "  (output)"
+        if n.detail and n.members > 1:
+            lines.append(n.detail)
+        if show_attrs:
+            lines.extend(n.attrs)
     elif n.kind in ("param", "input"):
         if style == "forward" and show_values and n.value is not None and n.value.size == 1:
             lines.append(f"{n.name} = {_fmt_value(n.value)}")  # the notes' "a = 5"
@@ -203,7 +208,11 @@ def _attrs(n: VNode, style: str, show_grads: bool, grad_range: tuple) -> dict:
         if n.kind == "input":
             a["style"] = "filled,dashed" if style != "forward" else "filled"
     elif n.kind == "constant":
-        a.update(shape="plaintext", fontsize="10", fontcolor="#555555", style="")
+        # a visible outline, so the arrow out of it starts at its border, not in empty space
+        a.update(shape="ellipse", fontsize="10", fontcolor="#555555", color="#999999",
+                 margin="0.02,0.01", width="0.3", height="0.25")
+    elif n.kind == "saved":
+        a.update(shape="box", fontsize="9", color="#e69500")
     elif n.kind == "module":
         a["shape"] = "box3d"
     else:
@@ -231,11 +240,14 @@ def _flatten(items) -> list:
     return flat
 
 
-def _collect(outputs, params, show_constants, collapse, max_nodes) -> GraphModel:
+def _collect(outputs, params, show_constants, collapse, max_nodes, show_saved=False,
+             expand_modules=False) -> GraphModel:
     flat = _flatten(outputs)
     if not flat:
         raise ValueError("draw_graph: give at least one output tensor")
-    model = build_graph(flat, params, show_constants)
+    model = build_graph(flat, params, show_constants, show_saved)
+    if not expand_modules:
+        model = fuse_modules(model)
     if collapse is not None:
         if collapse == "module":
             depth = 1
@@ -255,14 +267,19 @@ def _collect(outputs, params, show_constants, collapse, max_nodes) -> GraphModel
 def draw_graph(*outputs: Tensor, params=None, show_values: bool = False,
                show_grads: bool = False, show_saved: bool = False, collapse=None,
                max_nodes: int | None = 150, rankdir: str | None = None, style: str = "backward",
-               show_constants: bool | None = None) -> GraphDrawing:
+               show_constants: bool | None = None, show_attrs: bool = False,
+               expand_modules: bool = False) -> GraphDrawing:
     """Draw the graph that produced ``outputs`` as a graphviz Digraph (like torchviz.make_dot,
     which torch itself lacks). Displays inline in Jupyter; ``.render('graph.svg')`` saves it.
 
     ``params``: a Module (its named_parameters) or a name -> tensor mapping, to label leaves.
     ``style='forward'``: the notes' view, variables -> ops -> output (with ``show_values``).
-    ``collapse='module'``: one box per module (needs ops recorded under ``record(model)``).
+    ``collapse='module'``: one box per module call (needs ops recorded under ``record(model)``).
     ``max_nodes``: above it, repeated blocks (RNN steps, layers) are summarised.
+    ``show_attrs`` / ``show_saved`` (torchviz's flags): each op's plain backward options
+    (dim, keepdim, ...) in its label / the tensors it saved for backward as extra nodes (dotted
+    edges) and their bytes. Convolution modules recorded under ``record`` are drawn as one node
+    each unless ``expand_modules=True``.
     """
     if graphviz is None:
         raise ImportError("draw_graph needs the graphviz Python package: pip install graphviz "
@@ -275,7 +292,8 @@ def draw_graph(*outputs: Tensor, params=None, show_values: bool = False,
         raise ValueError(f"draw_graph: rankdir must be TB, LR, BT or RL, got {rankdir!r}")
     if show_constants is None:
         show_constants = style == "forward"
-    model = _collect(outputs, params, show_constants, collapse, max_nodes)
+    model = _collect(outputs, params, show_constants, collapse, max_nodes, show_saved,
+                     expand_modules)
     g = GraphDrawing(name="graph", format="svg",
                      graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "11",
                                  "nodesep": "0.25", "ranksep": "0.35"},
@@ -287,10 +305,12 @@ def draw_graph(*outputs: Tensor, params=None, show_values: bool = False,
     norms = [n.grad_norm for n in model.nodes.values()
              if n.grad_norm is not None and np.isfinite(n.grad_norm) and n.grad_norm > 0]
     grad_range = (float(np.log10(min(norms))), float(np.log10(max(norms)))) if norms else (0, 0)
-    _emit_clusters(g, model, style, show_values, show_grads, show_saved, grad_range)
+    _emit_clusters(g, model, style, show_values, show_grads, show_saved, show_attrs, grad_range)
     for e in model.edges:
         label = _fmt_shape(e.shape) if e.shape is not None and style != "forward" else None
         attrs = {"label": " " + label} if label else {}
+        if e.style == "saved":
+            attrs.update(style="dotted", color="#e69500", arrowhead="none")
         src = model.nodes[e.src]
         if src.nonfinite:
             attrs["color"] = "#cc0000"
@@ -315,7 +335,7 @@ def draw_model(model, *inputs, **options) -> GraphDrawing:
     return draw_graph(*outs, **options)
 
 
-def _emit_clusters(g, model: GraphModel, style, show_values, show_grads, show_saved,
+def _emit_clusters(g, model: GraphModel, style, show_values, show_grads, show_saved, show_attrs,
                    grad_range) -> None:
     tree: dict = {}
     members: dict = {}
@@ -327,7 +347,7 @@ def _emit_clusters(g, model: GraphModel, style, show_values, show_grads, show_sa
 
     def emit(graph, path, subtree) -> None:
         for n in members.get(path, ()):
-            graph.node(n.id, _label(n, style, show_values, show_grads, show_saved),
+            graph.node(n.id, _label(n, style, show_values, show_grads, show_saved, show_attrs),
                        **_attrs(n, style, show_grads, grad_range))
         for child, grand in subtree.items():
             cls = model.scope_classes.get(child, "")
@@ -342,10 +362,11 @@ def _emit_clusters(g, model: GraphModel, style, show_values, show_grads, show_sa
 # ---------------------------------------------------------------- print_graph
 def print_graph(*outputs: Tensor, params=None, show_values: bool = False,
                 show_grads: bool = False, collapse=None, max_nodes: int | None = 150,
-                file=None) -> str:
+                file=None, expand_modules: bool = False) -> str:
     """Print the graph as an indented tree from the output back to the leaves (works without
     Graphviz); returns the text. Shared subgraphs are printed once and referenced after."""
-    model = _collect(outputs, params, False, collapse, max_nodes)
+    model = _collect(outputs, params, False, collapse, max_nodes,
+                     expand_modules=expand_modules)
     preds: dict = {}
     for e in model.edges:
         preds.setdefault(e.dst, []).append(e.src)
@@ -374,7 +395,8 @@ def print_graph(*outputs: Tensor, params=None, show_values: bool = False,
 
 def _text_line(n: VNode, show_values: bool, show_grads: bool) -> str:
     kind = {"op": "", "param": " [parameter]", "input": " [input]", "constant": " [constant]",
-            "module": " [module]", "summary": " [summary]", "more": ""}[n.kind]
+            "module": " [module]", "summary": " [summary]", "more": "",
+            "saved": " [saved]"}[n.kind]
     parts = [f"{n.name}{kind}"]
     if n.kind == "module" and n.detail:
         parts[0] += f" ({n.detail})"
