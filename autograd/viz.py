@@ -278,8 +278,8 @@ def draw_graph(*outputs: Tensor, params=None, show_values: bool = False,
     ``max_nodes``: above it, repeated blocks (RNN steps, layers) are summarised.
     ``show_attrs`` / ``show_saved`` (torchviz's flags): each op's plain backward options
     (dim, keepdim, ...) in its label / the tensors it saved for backward as extra nodes (dotted
-    edges) and their bytes. Convolution modules recorded under ``record`` are drawn as one node
-    each unless ``expand_modules=True``.
+    edges) and their bytes. Convolution and pooling modules recorded under ``record`` are drawn
+    as one node each unless ``expand_modules=True``.
     """
     if graphviz is None:
         raise ImportError("draw_graph needs the graphviz Python package: pip install graphviz "

@@ -480,8 +480,8 @@ def collapse_modules(model: GraphModel, depth: int) -> GraphModel:
 
 
 # modules written from several primitives that read as one op (torch draws one node for each)
-FUSED_MODULES = frozenset({"Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
-                           "ConvTranspose3d"})
+FUSED_MODULES = frozenset(
+    f"{kind}{d}d" for kind in ("Conv", "ConvTranspose", "MaxPool", "AvgPool") for d in (1, 2, 3))
 
 
 def fuse_modules(model: GraphModel, classes=FUSED_MODULES) -> GraphModel:
@@ -522,8 +522,8 @@ def fuse_modules(model: GraphModel, classes=FUSED_MODULES) -> GraphModel:
         elif nid not in mapping:
             out.nodes[nid] = n
     _rewire(model, out, mapping)
-    out.notes.append("convolution modules drawn as one node each (expand_modules=True shows "
-                     "their ops)")
+    out.notes.append("convolution and pooling modules drawn as one node each "
+                     "(expand_modules=True shows their ops)")
     return out
 
 

@@ -107,17 +107,18 @@ def test_forward_view_constant_arrow_starts_on_the_constant_outline():
 
 def _recorded_cnn():
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Conv2d(1, 3, 3), nn.ReLU(), nn.ConvTranspose2d(3, 1, 2))
+    model = nn.Sequential(nn.Conv2d(1, 3, 3), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.ConvTranspose2d(3, 1, 2))
     with viz.record(model):
         loss = model(torch.randn(2, 1, 6, 6)).sum()
     return model, loss
 
 
-def test_a_convolution_module_is_one_node_unless_expanded():
+def test_convolution_and_pooling_modules_are_one_node_each_unless_expanded():
     model, loss = _recorded_cnn()
     g = torch.draw_graph(loss)
     names = [n.name for n in _ops(g)]
-    assert names == ["Conv2d", "ReluBackward0", "ConvTranspose2d", "SumBackward0"]
+    assert names == ["Conv2d", "ReluBackward0", "MaxPool2d", "ConvTranspose2d", "SumBackward0"]
     conv = _ops(g)[0]
     assert conv.shape == (2, 3, 4, 4) and conv.scope == ("0",)
     # its weight and bias still feed it, with their names
@@ -129,7 +130,7 @@ def test_a_convolution_module_is_one_node_unless_expanded():
     assert "Conv2d" in torch.print_graph(loss, file=open("/dev/null", "w"))
     collapsed = torch.draw_graph(loss, collapse="module")
     assert [n.detail for n in collapsed.graph_model.nodes.values() if n.kind == "module"] == [
-        "Conv2d", "ReLU", "ConvTranspose2d"]
+        "Conv2d", "ReLU", "MaxPool2d", "ConvTranspose2d"]
 
 
 def test_show_attrs_puts_each_ops_options_in_its_label():
