@@ -74,6 +74,11 @@ class GraphDrawing(graphviz.Digraph if graphviz is not None else object):
             return super().render(filename, directory=directory, view=view, cleanup=cleanup,
                                   format=format, **kwargs)
 
+    def __repr__(self) -> str:
+        # also the text/plain beside the SVG in a notebook: no memory address, so stored
+        # notebook outputs stay the same from run to run
+        return f"<GraphDrawing: {self.node_count} nodes, {self.edge_count} edges>"
+
     def _repr_svg_(self) -> str:
         return self.pipe(format="svg", encoding="utf-8")
 
