@@ -251,7 +251,7 @@ def _collect(outputs, params, show_constants, collapse, max_nodes, show_saved=Fa
     if not flat:
         raise ValueError("draw_graph: give at least one output tensor")
     model = build_graph(flat, params, show_constants, show_saved)
-    if not expand_modules:
+    if not expand_modules and collapse is None:  # (collapsed, every module is one box anyway)
         model = fuse_modules(model)
     if collapse is not None:
         if collapse == "module":
