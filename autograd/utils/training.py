@@ -1,9 +1,12 @@
-"""Helpers for epoch loops: early stopping with best-weights restore, and a progress bar."""
+"""Helpers for epoch loops: early stopping with best-weights restore, a progress bar, and a
+per-epoch metrics History written to CSV (with a plot helper)."""
 
 from __future__ import annotations
 
 import copy
+import csv
 import math
+import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -83,15 +86,25 @@ def _has_tqdm() -> bool:
     return True
 
 
+def _is_terminal(stream) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
 class ProgressBar:
-    """A one-line progress display around an iterable, refreshed in place with ``\\r``:
-    ``desc 12/40 [######----------] 30% loss=0.412``. ``disable=True`` prints nothing.
-    Mirrors the small part of tqdm's API used in training loops (``set_postfix``, ``update``,
-    ``close``)."""
+    """A one-line progress display around an iterable: ``desc 12/40 [######------] 30% loss=0.4``.
+
+    On a terminal the line is refreshed in place with ``\\r``; anywhere else (CI logs, files,
+    pipes) it writes whole lines only: the final state when the loop ends, plus one line every
+    ``log_interval`` seconds for long loops. ``disable=True`` prints nothing. Mirrors the small
+    part of tqdm's API used in training loops (``set_postfix``, ``update``, ``close``)."""
 
     def __init__(self, iterable: Iterable | None = None, desc: str = "", total: int | None = None,
                  disable: bool = False, file: TextIO | None = None, width: int = 20,
-                 min_interval: float = 0.1) -> None:
+                 min_interval: float = 0.1, log_interval: float = 30.0) -> None:
         self.iterable = iterable
         self.desc = desc
         if total is None and iterable is not None and hasattr(iterable, "__len__"):
@@ -101,9 +114,11 @@ class ProgressBar:
         self.file = file
         self.width = width
         self.min_interval = min_interval
+        self.log_interval = log_interval
         self.n = 0
         self.postfix = ""
         self._last_print = -math.inf
+        self._start = time.monotonic()
         self._closed = False
 
     def __len__(self) -> int:
@@ -152,25 +167,35 @@ class ProgressBar:
             parts.append(self.postfix)
         return " ".join(parts)
 
-    def _print(self, force: bool = False) -> None:
+    @property
+    def _stream(self) -> TextIO:
+        return self.file or sys.stderr
+
+    def _print(self, force: bool = False, final: bool = False) -> None:
         if self.disable or self._closed:
             return
         now = time.monotonic()
-        if not force and now - self._last_print < self.min_interval:
-            return
-        self._last_print = now
-        out = self.file or sys.stderr
-        out.write("\r" + self.line())
-        out.flush()
+        if _is_terminal(self._stream):
+            if not force and now - self._last_print < self.min_interval:
+                return
+            self._last_print = now
+            self._stream.write("\r" + self.line())
+        else:
+            # whole lines only: the end of the loop, and a heartbeat for long loops
+            if not final and now - max(self._last_print, self._start) < self.log_interval:
+                return
+            self._last_print = now
+            self._stream.write(self.line() + "\n")
+        self._stream.flush()
 
     def close(self) -> None:
         """Print the final state and end the line."""
         if self._closed:
             return
-        self._print(force=True)
+        self._print(force=True, final=True)
+        if not self.disable and _is_terminal(self._stream):
+            self._stream.write("\n")
         self._closed = True
-        if not self.disable:
-            (self.file or sys.stderr).write("\n")
 
 
 def progress_bar(iterable: Iterable | None = None, desc: str = "", total: int | None = None,
@@ -184,3 +209,99 @@ def progress_bar(iterable: Iterable | None = None, desc: str = "", total: int | 
 
         return tqdm(iterable, desc=desc, total=total, disable=disable, **kwargs)
     return ProgressBar(iterable, desc=desc, total=total, disable=disable, **kwargs)
+
+
+class History:
+    """Per-epoch metrics, as a table: ``history.log(epoch=3, train_loss=0.41, dev_acc=0.97)``
+    appends a row and, with ``csv_path``, rewrites that CSV file at once (a spreadsheet opens it;
+    a crash keeps every finished epoch). ``history['dev_acc']`` is a column, ``plot`` draws them.
+    The counterpart of Keras' ``History``/``CSVLogger`` callbacks for a plain loop."""
+
+    def __init__(self, csv_path: str | os.PathLike | None = None) -> None:
+        self.csv_path = csv_path
+        self.rows: list[dict[str, Any]] = []
+
+    @property
+    def columns(self) -> list[str]:
+        """Metric names in the order they first appeared."""
+        names: dict[str, None] = {}
+        for row in self.rows:
+            names.update(dict.fromkeys(row))
+        return list(names)
+
+    def log(self, **metrics: Any) -> None:
+        """Append one row (numbers or one-element tensors); missing columns stay empty."""
+        self.rows.append({k: _number(v) for k, v in metrics.items()})
+        if self.csv_path is not None:
+            self.to_csv(self.csv_path)
+
+    def __getitem__(self, name: str) -> list:
+        if name not in self.columns:
+            raise KeyError(f"History: no metric {name!r} (have {self.columns})")
+        return [row.get(name) for row in self.rows]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def to_csv(self, path: str | os.PathLike) -> None:
+        """Write every row to ``path`` (header first)."""
+        with open(path, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=self.columns)
+            writer.writeheader()
+            writer.writerows(self.rows)
+
+    @classmethod
+    def read_csv(cls, path: str | os.PathLike) -> History:
+        """A History with the rows of a CSV written by ``to_csv`` (numbers parsed back)."""
+        history = cls()
+        with open(path, newline="") as f:
+            for row in csv.DictReader(f):
+                history.rows.append({k: _parse(v) for k, v in row.items() if v != ""})
+        return history
+
+    def plot(self, path: str | os.PathLike | None = None, x: str = "epoch"):
+        """Draw every metric against ``x`` (or the row number), one panel per kind: names that
+        share their last word (train_loss, dev_loss) share a panel. Saves to ``path`` (format
+        from its extension) when given; returns the matplotlib Figure."""
+        import matplotlib
+
+        if path is not None and "matplotlib.pyplot" not in sys.modules:
+            matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        panels: dict[str, list[str]] = {}
+        for name in self.columns:
+            if name != x:
+                panels.setdefault(name.rsplit("_", 1)[-1], []).append(name)
+        if not panels:
+            raise ValueError("History.plot: nothing logged yet")
+        xs = self[x] if x in self.columns else list(range(1, len(self.rows) + 1))
+        fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.2), squeeze=False)
+        for ax, (kind, names) in zip(axes[0], panels.items()):
+            for name in names:
+                points = [(a, b) for a, b in zip(xs, self[name]) if b is not None]
+                ax.plot([a for a, _ in points], [b for _, b in points], marker="o",
+                        markersize=3, label=name)
+            ax.set(xlabel=x if x in self.columns else "row", title=kind)
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize=8)
+        fig.tight_layout()
+        if path is not None:
+            fig.savefig(path, dpi=90)
+            plt.close(fig)
+        return fig
+
+
+def _number(value: Any) -> Any:
+    if hasattr(value, "item") and callable(value.item):
+        return value.item()
+    return value
+
+
+def _parse(text: str) -> Any:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text

@@ -11,8 +11,6 @@ structure. ``style='forward'`` draws the course notes' forward view (variables -
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 
 import numpy as np
@@ -20,7 +18,9 @@ import numpy as np
 from ... import grad_mode
 from ...tensor import Tensor
 from ..recording import record
-from .graph import GraphModel, VNode, build_graph, collapse_modules, summarise
+from . import render as _render
+from .graph import GraphModel, VNode, build_graph, collapse_modules, fuse_modules, summarise
+from .render import renderer_available
 
 try:
     import graphviz
@@ -30,92 +30,67 @@ except ImportError:  # draw_graph needs it; print_graph and import autograd do n
 __all__ = ["draw_graph", "draw_model", "print_graph", "GraphDrawing", "record",
            "renderer_available"]
 
-_INSTALL_HELP = (
-    "draw_graph: cannot render, no Graphviz layout program was found. Install the system "
-    "Graphviz (Debian/Ubuntu: `sudo apt-get install graphviz`, macOS: `brew install graphviz`, "
-    "conda: `conda install graphviz`) or the pip-installable fallback "
-    "(`pip install graphviz-pure`, or `pip install topograd[viz-fallback]`). The graph itself "
-    "is fine: `.source` has its DOT text and print_graph(...) prints it as a tree."
-)
-
 _FILL = {"op": "#eeeeee", "param": "#d5e8d4", "input": "#dae8fc", "constant": "#ffffff",
-         "module": "#e1d5e7", "summary": "#fff2cc", "more": "#fff2cc"}
+         "module": "#e1d5e7", "summary": "#fff2cc", "more": "#fff2cc", "saved": "#ffe0b2"}
 _BAD = "#f8cecc"
 # light to dark: small gradient norms pale, large ones saturated (log scale)
 _GRAD_SCALE = ("#fff5eb", "#fee6ce", "#fdd0a2", "#fdae6b", "#fd8d3c", "#f16913", "#d94801",
                "#a63603")
 
 
-def _find_fallback() -> str | None:
-    found = shutil.which("graphviz-pure")
-    if found:
-        return found
-    candidate = os.path.join(os.path.dirname(sys.executable), "graphviz-pure")
-    return candidate if os.access(candidate, os.X_OK) else None
-
-
-def renderer_available() -> str | None:
-    """Which layout program rendering will use: 'dot', 'graphviz-pure' or None."""
-    if shutil.which("dot"):
-        return "dot"
-    return "graphviz-pure" if _find_fallback() else None
-
-
 class GraphDrawing(graphviz.Digraph if graphviz is not None else object):
-    """A graphviz.Digraph that also keeps the drawn model (``.graph_model``) and renders through
-    the ``graphviz-pure`` program when the Graphviz ``dot`` executable is missing."""
+    """A graphviz.Digraph that also keeps the drawn model (``.graph_model``). It renders with the
+    system Graphviz ``dot`` when present, else with the pip-installed ``graphviz-pure``; the
+    graphviz API (``render``, ``pipe``, ``view``, Jupyter display) works through either."""
 
     graph_model: GraphModel
 
     def pipe(self, format: str | None = None, renderer=None, formatter=None, neato_no_op=None,
              quiet: bool = False, *, engine: str | None = None, encoding: str | None = None):
         """Render and return the bytes (or text with ``encoding``), like graphviz's pipe."""
-        if shutil.which("dot"):
+        _render.check_format(format or self.format)
+        with _render.renderer():
             return super().pipe(format, renderer, formatter, neato_no_op, quiet, engine=engine,
                                 encoding=encoding)
-        program = _find_fallback()
-        if program is None:
-            raise RuntimeError(_INSTALL_HELP)
-        fmt = format or self.format or "svg"
-        result = subprocess.run([program, f"-K{engine or self.engine}", f"-T{fmt}"],
-                                input=self.source.encode(self.encoding), capture_output=True,
-                                check=False)
-        if result.returncode != 0:
-            raise RuntimeError(f"graphviz-pure failed ({result.returncode}): "
-                               f"{result.stderr.decode(errors='replace').strip()}")
-        return result.stdout.decode(encoding) if encoding else result.stdout
 
     def render(self, filename=None, directory=None, view: bool = False, cleanup: bool = False,
                format: str | None = None, **kwargs) -> str:
-        """``render('graph.svg')`` writes exactly that file (format from the extension); other
-        calls behave like graphviz.Digraph.render. Returns the written path."""
-        if filename is not None and format is None and not kwargs.get("outfile"):
-            ext = os.path.splitext(str(filename))[1].lstrip(".").lower()
-            if ext in ("svg", "png", "pdf", "jpg", "jpeg", "gif", "json", "dot", "gv"):
-                path = os.path.join(directory, str(filename)) if directory else str(filename)
-                fmt = {"jpg": "jpeg", "gv": "dot"}.get(ext, ext)
-                data = self.pipe(format=fmt)
+        """graphviz.Digraph.render (``directory=``, ``format=``, ``outfile=``, ``cleanup=``,
+        ``view=``; returns the rendered file's path). One shorthand on top: ``render('g.svg')``
+        with no format writes exactly that file (format from its extension, no DOT source file)."""
+        if filename is not None and format is None and kwargs.get("outfile") is None:
+            ext = os.path.splitext(os.fspath(filename))[1].lstrip(".").lower()
+            if ext in ("svg", "png", "pdf", "jpg", "jpeg", "json"):
+                path = os.path.join(directory, os.fspath(filename)) if directory else \
+                    os.fspath(filename)
+                data = self.pipe(format={"jpg": "jpeg"}.get(ext, ext))
                 with open(path, "wb") as f:
                     f.write(data)
+                if view:
+                    self._view(path, format=ext, quiet=kwargs.get("quiet_view", False))
                 return path
-        if shutil.which("dot"):
-            return super().render(filename, directory, view, cleanup, format, **kwargs)
-        raise RuntimeError(_INSTALL_HELP if _find_fallback() is None else
-                           "render: without the Graphviz dot program only render('name.svg') "
-                           "style calls are supported (the fallback renderer writes one file)")
+        _render.check_format(_render.format_of(filename, format, kwargs.get("outfile"),
+                                                     self.format))
+        with _render.renderer():
+            return super().render(filename, directory=directory, view=view, cleanup=cleanup,
+                                  format=format, **kwargs)
+
+    def __repr__(self) -> str:
+        # also the text/plain beside the SVG in a notebook: no memory address, so stored
+        # notebook outputs stay the same from run to run
+        return f"<GraphDrawing: {self.node_count} nodes, {self.edge_count} edges>"
 
     def _repr_svg_(self) -> str:
         return self.pipe(format="svg", encoding="utf-8")
 
-    def _repr_mimebundle_(self, include=None, exclude=None, **_) -> dict:
-        include = set(include) if include is not None else {"image/svg+xml"}
-        include -= set(exclude or [])
-        bundle = {}
-        if "image/svg+xml" in include:
-            bundle["image/svg+xml"] = self._repr_svg_()
-        if "image/png" in include:
-            bundle["image/png"] = self.pipe(format="png")
-        return bundle
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs) -> dict:
+        """Jupyter display: the inline SVG (or the formats asked for); when nothing can render,
+        the reason as text instead of a traceback."""
+        try:
+            return super()._repr_mimebundle_(include, exclude, **kwargs)
+        except (RuntimeError, ValueError, OSError) as exc:
+            return {"text/plain": f"{exc}\n({self.node_count} nodes; print_graph(...) shows "
+                                  f"the graph as text)"}
 
     @property
     def node_count(self) -> int:
@@ -170,7 +145,8 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _label(n: VNode, style: str, show_values: bool, show_grads: bool, show_saved: bool) -> str:
+def _label(n: VNode, style: str, show_values: bool, show_grads: bool, show_saved: bool,
+           show_attrs: bool = False) -> str:
     lines = []
     if n.kind == "op":
         lines.append(_short_op(n.name) if style == "forward" else n.name)
@@ -179,6 +155,10 @@ def _label(n: VNode, style: str, show_values: bool, show_grads: bool, show_saved
             lines.append(meta)
         if n.is_output:
             lines[0] = lines[0] + "  (output)"
+        if n.detail and n.members > 1:
+            lines.append(n.detail)
+        if show_attrs:
+            lines.extend(n.attrs)
     elif n.kind in ("param", "input"):
         if style == "forward" and show_values and n.value is not None and n.value.size == 1:
             lines.append(f"{n.name} = {_fmt_value(n.value)}")  # the notes' "a = 5"
@@ -234,7 +214,11 @@ def _attrs(n: VNode, style: str, show_grads: bool, grad_range: tuple) -> dict:
         if n.kind == "input":
             a["style"] = "filled,dashed" if style != "forward" else "filled"
     elif n.kind == "constant":
-        a.update(shape="plaintext", fontsize="10", fontcolor="#555555", style="")
+        # a visible outline, so the arrow out of it starts at its border, not in empty space
+        a.update(shape="ellipse", fontsize="10", fontcolor="#555555", color="#999999",
+                 margin="0.02,0.01", width="0.3", height="0.25")
+    elif n.kind == "saved":
+        a.update(shape="box", fontsize="9", color="#e69500")
     elif n.kind == "module":
         a["shape"] = "box3d"
     else:
@@ -262,11 +246,14 @@ def _flatten(items) -> list:
     return flat
 
 
-def _collect(outputs, params, show_constants, collapse, max_nodes) -> GraphModel:
+def _collect(outputs, params, show_constants, collapse, max_nodes, show_saved=False,
+             expand_modules=False) -> GraphModel:
     flat = _flatten(outputs)
     if not flat:
         raise ValueError("draw_graph: give at least one output tensor")
-    model = build_graph(flat, params, show_constants)
+    model = build_graph(flat, params, show_constants, show_saved)
+    if not expand_modules and collapse is None:  # (collapsed, every module is one box anyway)
+        model = fuse_modules(model)
     if collapse is not None:
         if collapse == "module":
             depth = 1
@@ -286,14 +273,19 @@ def _collect(outputs, params, show_constants, collapse, max_nodes) -> GraphModel
 def draw_graph(*outputs: Tensor, params=None, show_values: bool = False,
                show_grads: bool = False, show_saved: bool = False, collapse=None,
                max_nodes: int | None = 150, rankdir: str | None = None, style: str = "backward",
-               show_constants: bool | None = None) -> GraphDrawing:
+               show_constants: bool | None = None, show_attrs: bool = False,
+               expand_modules: bool = False) -> GraphDrawing:
     """Draw the graph that produced ``outputs`` as a graphviz Digraph (like torchviz.make_dot,
     which torch itself lacks). Displays inline in Jupyter; ``.render('graph.svg')`` saves it.
 
     ``params``: a Module (its named_parameters) or a name -> tensor mapping, to label leaves.
     ``style='forward'``: the notes' view, variables -> ops -> output (with ``show_values``).
-    ``collapse='module'``: one box per module (needs ops recorded under ``record(model)``).
+    ``collapse='module'``: one box per module call (needs ops recorded under ``record(model)``).
     ``max_nodes``: above it, repeated blocks (RNN steps, layers) are summarised.
+    ``show_attrs`` / ``show_saved`` (torchviz's flags): each op's plain backward options
+    (dim, keepdim, ...) in its label / the tensors it saved for backward as extra nodes (dotted
+    edges) and their bytes. Convolution and pooling modules recorded under ``record`` are drawn
+    as one node each unless ``expand_modules=True``.
     """
     if graphviz is None:
         raise ImportError("draw_graph needs the graphviz Python package: pip install graphviz "
@@ -306,7 +298,8 @@ def draw_graph(*outputs: Tensor, params=None, show_values: bool = False,
         raise ValueError(f"draw_graph: rankdir must be TB, LR, BT or RL, got {rankdir!r}")
     if show_constants is None:
         show_constants = style == "forward"
-    model = _collect(outputs, params, show_constants, collapse, max_nodes)
+    model = _collect(outputs, params, show_constants, collapse, max_nodes, show_saved,
+                     expand_modules)
     g = GraphDrawing(name="graph", format="svg",
                      graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "11",
                                  "nodesep": "0.25", "ranksep": "0.35"},
@@ -318,10 +311,12 @@ def draw_graph(*outputs: Tensor, params=None, show_values: bool = False,
     norms = [n.grad_norm for n in model.nodes.values()
              if n.grad_norm is not None and np.isfinite(n.grad_norm) and n.grad_norm > 0]
     grad_range = (float(np.log10(min(norms))), float(np.log10(max(norms)))) if norms else (0, 0)
-    _emit_clusters(g, model, style, show_values, show_grads, show_saved, grad_range)
+    _emit_clusters(g, model, style, show_values, show_grads, show_saved, show_attrs, grad_range)
     for e in model.edges:
         label = _fmt_shape(e.shape) if e.shape is not None and style != "forward" else None
         attrs = {"label": " " + label} if label else {}
+        if e.style == "saved":
+            attrs.update(style="dotted", color="#e69500", arrowhead="none")
         src = model.nodes[e.src]
         if src.nonfinite:
             attrs["color"] = "#cc0000"
@@ -346,7 +341,7 @@ def draw_model(model, *inputs, **options) -> GraphDrawing:
     return draw_graph(*outs, **options)
 
 
-def _emit_clusters(g, model: GraphModel, style, show_values, show_grads, show_saved,
+def _emit_clusters(g, model: GraphModel, style, show_values, show_grads, show_saved, show_attrs,
                    grad_range) -> None:
     tree: dict = {}
     members: dict = {}
@@ -358,7 +353,7 @@ def _emit_clusters(g, model: GraphModel, style, show_values, show_grads, show_sa
 
     def emit(graph, path, subtree) -> None:
         for n in members.get(path, ()):
-            graph.node(n.id, _label(n, style, show_values, show_grads, show_saved),
+            graph.node(n.id, _label(n, style, show_values, show_grads, show_saved, show_attrs),
                        **_attrs(n, style, show_grads, grad_range))
         for child, grand in subtree.items():
             cls = model.scope_classes.get(child, "")
@@ -373,10 +368,11 @@ def _emit_clusters(g, model: GraphModel, style, show_values, show_grads, show_sa
 # ---------------------------------------------------------------- print_graph
 def print_graph(*outputs: Tensor, params=None, show_values: bool = False,
                 show_grads: bool = False, collapse=None, max_nodes: int | None = 150,
-                file=None) -> str:
+                file=None, expand_modules: bool = False) -> str:
     """Print the graph as an indented tree from the output back to the leaves (works without
     Graphviz); returns the text. Shared subgraphs are printed once and referenced after."""
-    model = _collect(outputs, params, False, collapse, max_nodes)
+    model = _collect(outputs, params, False, collapse, max_nodes,
+                     expand_modules=expand_modules)
     preds: dict = {}
     for e in model.edges:
         preds.setdefault(e.dst, []).append(e.src)
@@ -405,7 +401,8 @@ def print_graph(*outputs: Tensor, params=None, show_values: bool = False,
 
 def _text_line(n: VNode, show_values: bool, show_grads: bool) -> str:
     kind = {"op": "", "param": " [parameter]", "input": " [input]", "constant": " [constant]",
-            "module": " [module]", "summary": " [summary]", "more": ""}[n.kind]
+            "module": " [module]", "summary": " [summary]", "more": "",
+            "saved": " [saved]"}[n.kind]
     parts = [f"{n.name}{kind}"]
     if n.kind == "module" and n.detail:
         parts[0] += f" ({n.detail})"

@@ -38,6 +38,8 @@ class VNode:
     is_output: bool = False
     detail: str = ""
     members: int = 1
+    calls: tuple = ()              # (module path, class name, call id) per scope, outermost first
+    attrs: tuple = ()              # an op's plain backward options, "name=value"
     obj: object = None             # the Function node or leaf Tensor (not drawn)
 
 
@@ -48,6 +50,7 @@ class VEdge:
     src: str
     dst: str
     shape: tuple | None = None
+    style: str = ""                # "saved": a saved tensor kept for backward (drawn dotted)
 
 
 @dataclass
@@ -164,7 +167,17 @@ def _recompute_small_values(order, facts: _Facts) -> None:
 
 
 def _infer(order, roots) -> _Facts:
+    """Shapes and dtypes come from what each node keeps about its outputs (``output_meta``, set
+    when the node is made) or its record; small values from records, outputs and saved tensors,
+    else are recomputed."""
     facts = _Facts()
+    for node in order:
+        meta = getattr(node, "output_meta", None)
+        if meta is not None:
+            for nr, (shape, dtype) in enumerate(meta):
+                facts.shape[(id(node), nr)] = tuple(shape)
+                if dtype is not None:
+                    facts.dtype[(id(node), nr)] = dtype
     for t in roots:
         if t.grad_fn is not None:
             facts.learn((id(t.grad_fn), t._output_nr), t._data)
@@ -181,136 +194,28 @@ def _infer(order, roots) -> _Facts:
         out_data = getattr(node, "_out_data", None)
         if out_data is not None:
             facts.learn((id(node), 0), out_data)
-        meta = getattr(node, "_out_meta", None)
-        if meta is not None and node._n_outputs > 1:
-            for nr, (shape, dtype) in enumerate(meta):
-                facts.shape.setdefault((id(node), nr), tuple(shape))
-                if dtype is not None:
-                    facts.dtype.setdefault((id(node), nr), dtype)
     for node in order:
-        # what consumers kept about their inputs tells the producers' output shapes
+        # what consumers kept about their inputs tells the producers' values
         for item in _saved_items(node):
             if isinstance(item, Tensor) and item.grad_fn is not None:
                 facts.learn((id(item.grad_fn), item._output_nr), item._data)
-        input_meta = getattr(node, "_input_meta", None)
-        shapes = getattr(node, "__dict__", {}).get("shapes")
-        in_shape = _recorded_input_shape(node)
-        first = node._edges[0] if node._edges else None
-        if in_shape is not None and first is not None and not isinstance(first[0], Tensor):
-            facts.shape.setdefault((id(first[0]), first[1]), in_shape)
-        saved = _saved_items(node)
-        if _base_name(node) in ("MatMul", "Mm", "Bmm") and len(saved) >= 2 and all(
-                isinstance(s, Tensor) for s in saved[:2]):
-            out_shape = _matmul_shape(saved[0].shape, saved[1].shape)
-            if out_shape is not None:
-                facts.shape.setdefault((id(node), 0), out_shape)
-        for i, edge in enumerate(node._edges):
-            if edge is None or isinstance(edge[0], Tensor):
-                continue
-            key = (id(edge[0]), edge[1])
-            if input_meta is not None and i < len(input_meta) and input_meta[i] is not None:
-                facts.shape.setdefault(key, tuple(input_meta[i][0]))
-                facts.dtype.setdefault(key, input_meta[i][1])
-            elif isinstance(shapes, tuple) and shapes and all(isinstance(s, tuple) for s in shapes):
-                # Add/Sub keep (shape of a, shape of b); Where keeps them for arguments 1 and 2
-                offset = len(node._edges) - len(shapes) if node.name().startswith("Where") else 0
-                j = i - offset
-                if 0 <= j < len(shapes):
-                    facts.shape.setdefault(key, shapes[j])
-    _propagate_elementwise_shapes(order, facts)
     _recompute_small_values(order, facts)
-    # dtypes not seen anywhere follow the inputs (true for every op except casts)
-    for node in order:
-        for nr in range(node._n_outputs):
-            key = (id(node), nr)
-            if key in facts.dtype:
-                continue
-            for edge in node._edges:
-                if edge is None:
-                    continue
-                target = edge[0]
-                dt = target.dtype if isinstance(target, Tensor) else facts.dtype.get(
-                    (id(target), edge[1]))
-                if dt is not None:
-                    facts.dtype[key] = dt
-                    break
     return facts
 
 
-# ops whose output has the broadcast shape of their inputs
-_ELEMENTWISE = frozenset(
-    "Add Sub Mul Div Neg Pow Exp Log Tanh Sigmoid Relu Where Cast Abs Sqrt Rsqrt Sin Cos Tan "
-    "Clamp Maximum Minimum LeakyRelu Elu Gelu Silu Softplus Mish Hardtanh Sign Reciprocal Square "
-    "Exp2 Expm1 Log2 Log10 Log1p Erf Atan Asin Acos Sinh Cosh Asinh Acosh Atanh Hardswish "
-    "Hardsigmoid Logit Lerp Addcmul Addcdiv Fmod Remainder Clone Alias Selu Celu Prelu".split())
-
-
-def _base_name(node) -> str:
-    name = node.name()
-    for suffix in ("Backward0", "Backward"):
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
-
-
-def _propagate_elementwise_shapes(order, facts: _Facts) -> None:
-    """Fill unknown shapes through elementwise ops: output = broadcast of the inputs, and a
-    one-input op's input has its output's shape."""
-    def shape_of(edge):
-        target, nr = edge
-        if isinstance(target, Tensor):
-            return tuple(target.shape)
-        return facts.shape.get((id(target), nr))
-
-    for _ in range(4):
-        changed = False
-        for node in order:
-            if node._n_outputs != 1 or _base_name(node) not in _ELEMENTWISE:
-                continue
-            key = (id(node), 0)
-            edges = [e for e in node._edges if e is not None]
-            if key not in facts.shape:
-                shapes = getattr(node, "__dict__", {}).get("shapes")
-                known = [shape_of(e) for e in edges]
-                if isinstance(shapes, tuple) and all(isinstance(s, tuple) for s in shapes):
-                    known = list(shapes)
-                elif len(edges) != len(node._edges) and len(node._edges) > 1:
-                    known = [None]
-                if known and all(s is not None for s in known):
-                    try:
-                        facts.shape[key] = tuple(np.broadcast_shapes(*known))
-                        changed = True
-                    except ValueError:
-                        pass
-            if key in facts.shape and len(node._edges) == 1:
-                target_key = (id(edges[0][0]), edges[0][1])
-                if not isinstance(edges[0][0], Tensor) and target_key not in facts.shape:
-                    facts.shape[target_key] = facts.shape[key]
-                    changed = True
-        if not changed:
-            break
-
-
-def _recorded_input_shape(node):
-    """Single-input ops (reductions, reshapes) keep their input's shape on ctx for backward."""
-    d = getattr(node, "__dict__", {})
-    for name in ("in_shape", "input_shape", "x_shape", "orig_shape", "shape"):
-        value = d.get(name)
-        if isinstance(value, tuple) and all(isinstance(v, (int, np.integer)) for v in value):
-            return tuple(int(v) for v in value)
-    return None
-
-
-def _matmul_shape(sa: tuple, sb: tuple):
-    if not sa or not sb:
-        return None
-    a = sa if len(sa) > 1 else (1,) + tuple(sa)
-    b = sb if len(sb) > 1 else tuple(sb) + (1,)
-    try:
-        batch = np.broadcast_shapes(a[:-2], b[:-2])
-    except ValueError:
-        return None
-    out = tuple(batch) + ((a[-2],) if len(sa) > 1 else ()) + ((b[-1],) if len(sb) > 1 else ())
+def node_attrs(node, max_chars: int = 50) -> list:
+    """``name=value`` of the plain options an op kept for its backward (dim, keepdim, stride,
+    ...), like torchviz's ``show_attrs``; tensors and private fields are left out."""
+    out = []
+    for name, value in vars(node).items():
+        if name.startswith("_") or name in ("output_meta", "needs_input_grad",
+                                            "materialize_grads"):
+            continue
+        if isinstance(value, (bool, int, float, str, type(None), np.number)) or (
+                isinstance(value, tuple) and all(isinstance(v, (bool, int, float, np.number,
+                                                                type(None))) for v in value)):
+            text = f"{name}={value}"
+            out.append(text if len(text) <= max_chars else text[:max_chars - 3] + "...")
     return out
 
 
@@ -341,7 +246,8 @@ def _scope_from_name(name: str) -> tuple:
     return tuple(".".join(parts[:i + 1]) for i in range(len(parts)))
 
 
-def build_graph(outputs, params=None, show_constants: bool = False) -> GraphModel:
+def build_graph(outputs, params=None, show_constants: bool = False,
+                show_saved: bool = False) -> GraphModel:
     """Walk the backward graph of ``outputs`` into a GraphModel (see the module docstring)."""
     roots = []
     for t in outputs:
@@ -415,6 +321,12 @@ def build_graph(outputs, params=None, show_constants: bool = False) -> GraphMode
                    any((id(node), nr) in root_keys for nr in range(node._n_outputs)), obj=node)
         if node._n_outputs > 1:
             vn.detail = f"{node._n_outputs} outputs"
+        if rec is not None:
+            # the scope entries are made once per module call, so their identity tells two
+            # calls of the same module apart
+            vn.calls = tuple((path, cls_name, id(entry))
+                             for entry in rec.scope for path, cls_name in (entry,))
+        vn.attrs = tuple(node_attrs(node))
         model.nodes[nid] = vn
         for edge in node._edges:
             if edge is None:
@@ -431,6 +343,8 @@ def build_graph(outputs, params=None, show_constants: bool = False) -> GraphMode
             model.edges.append(VEdge(src, nid, shape))
         if show_constants:
             _add_constants(model, node, rec, nid, vn.scope)
+        if show_saved:
+            _add_saved(model, node, nid, vn.scope)
     for src, scope in leaf_scope.items():
         model.nodes[src].scope = scope
     if not any(record_of(n) is not None and record_of(n).scope for n in order):
@@ -460,6 +374,21 @@ def _add_constants(model: GraphModel, node, rec, nid: str, scope: tuple) -> None
         model.edges.append(VEdge(cid, nid, shape))
 
 
+def _add_saved(model: GraphModel, node, nid: str, scope: tuple) -> None:
+    """One node per tensor the op saved for backward (torchviz's show_saved)."""
+    out_data = getattr(node, "_out_data", None)
+    for i, item in enumerate(_saved_items(node)):
+        data = _array_of(item)
+        if data is None:
+            continue
+        sid = f"saved{len(model.nodes)}"
+        what = "its output" if out_data is not None and data is out_data else f"saved {i}"
+        model.nodes[sid] = VNode(sid, "saved", what, tuple(data.shape), data.dtype,
+                                 data if data.size <= 64 else None, scope,
+                                 nonfinite=_nonfinite(data))
+        model.edges.append(VEdge(sid, nid, None, style="saved"))
+
+
 def _infer_scopes_from_params(model: GraphModel) -> None:
     """Without recorded scopes, an op that reads a named parameter belongs to its module."""
     for e in model.edges:
@@ -481,48 +410,128 @@ def _number_by_forward_order(model: GraphModel) -> None:
 
 
 # ---------------------------------------------------------------- shrinking big graphs
+def _call_at(n: VNode, depth: int):
+    """(path, call id) of the module call at scope depth ``depth`` that made op ``n``."""
+    named = [c for c in n.calls if c[0]]
+    if len(named) >= depth and named[depth - 1][0] == n.scope[depth - 1]:
+        return named[depth - 1][0], named[depth - 1][2]
+    return n.scope[depth - 1], None
+
+
 def collapse_modules(model: GraphModel, depth: int) -> GraphModel:
-    """Draw every module at scope depth ``depth`` (1 = the model's children) as one box."""
-    group_of = {}
+    """Draw every module call at scope depth ``depth`` (1 = the model's children) as one box; a
+    module called twice is two boxes. Its parameters go into the box of its first call."""
     groups: dict = defaultdict(list)
     for n in model.nodes.values():
-        if len(n.scope) >= depth:
-            path = n.scope[depth - 1]
-            group_of[n.id] = path
-            groups[path].append(n)
+        if len(n.scope) >= depth and n.kind not in ("param", "input"):
+            groups[_call_at(n, depth)].append(n)
     if not groups:
         model.notes.append("collapse: no module scopes known (run the forward under "
                            "record(model), or pass params=model)")
         return model
+    first_call = {}
+    for key in sorted(groups, key=lambda k: min(m.seq or 0 for m in groups[k])):
+        first_call.setdefault(key[0], key)
+    calls_of = Counter(path for path, _ in groups)
+    params_of = defaultdict(list)
+    group_of = {m.id: key for key, members in groups.items() for m in members}
+    for n in model.nodes.values():
+        if n.kind == "param" and len(n.scope) >= depth:
+            path = n.scope[depth - 1]
+            key = first_call.get(path, (path, None))
+            group_of[n.id] = key
+            params_of[path].append(n)
+            groups.setdefault(key, [])
     out = GraphModel(scope_classes=model.scope_classes, notes=list(model.notes))
     box_id = {}
+    call_number = Counter()
     for n in model.nodes.values():
-        path = group_of.get(n.id)
-        if path is None:
+        key = group_of.get(n.id)
+        if key is None:
             out.nodes[n.id] = n
             continue
-        if path in box_id:
+        if key in box_id:
             continue
-        members = groups[path]
+        path = key[0]
+        members = groups[key] + [p for p in params_of[path] if group_of[p.id] == key]
         ops = [m for m in members if m.kind == "op"]
-        params = [m for m in members if m.kind == "param"]
         last = max(ops, key=lambda m: m.seq or 0) if ops else members[-1]
         bid = f"module{len(box_id)}"
-        box_id[path] = bid
-        n_params = sum(int(np.prod(p.shape)) for p in params if p.shape is not None)
+        box_id[key] = bid
+        call_number[path] += 1
+        n_params = sum(int(np.prod(p.shape)) for p in params_of[path] if p.shape is not None)
+        name = path if calls_of[path] < 2 else f"{path} (call {call_number[path]})"
         out.nodes[bid] = VNode(
-            bid, "module", path, last.shape, last.dtype, None, n.scope[:depth - 1],
+            bid, "module", name, last.shape, last.dtype, None, n.scope[:depth - 1],
             min((m.seq for m in ops if m.seq is not None), default=None),
             detail=f"{model.scope_classes.get(path, '')}".strip(), members=len(ops),
             nonfinite=any(m.nonfinite for m in members), is_output=any(m.is_output for m in ops),
-            grad_norm=_combined_norm(params), saved_bytes=sum(m.saved_bytes or 0 for m in ops))
-        out.nodes[bid].value = None
-        out.nodes[bid].name = path
-        out.nodes[bid].site = (f"{len(ops)} op{'s' if len(ops) != 1 else ''}, "
-                               f"{n_params} parameters")
-    _rewire(model, out, {nid: box_id[p] for nid, p in group_of.items()})
+            grad_norm=_combined_norm(params_of[path]),
+            saved_bytes=sum(m.saved_bytes or 0 for m in ops),
+            site=f"{len(ops)} op{'s' if len(ops) != 1 else ''}, {n_params} parameters")
+    mapping = {nid: box_id[key] for nid, key in group_of.items()}
+    # a later call reads the parameters its first call's box holds: not a data dependency
+    shared = {(mapping[p.id], mapping[m.id]) for key, members in groups.items()
+              for m in members for p in params_of[key[0]] if mapping[p.id] != mapping[m.id]}
+    _rewire(model, out, mapping, skip=lambda e: model.nodes[e.src].kind == "param" and (
+        mapping.get(e.src), mapping.get(e.dst)) in shared)
     _sort_nodes(out)
     return out
+
+
+# modules written from several primitives that read as one op (torch draws one node for each)
+FUSED_MODULES = frozenset(
+    f"{kind}{d}d" for kind in ("Conv", "ConvTranspose", "MaxPool", "AvgPool") for d in (1, 2, 3))
+
+
+def fuse_modules(model: GraphModel, classes=FUSED_MODULES) -> GraphModel:
+    """Draw the ops of each call of a module whose class is in ``classes`` (known from
+    ``record``) as one op node named after the class, e.g. one ``Conv2d`` instead of its
+    Reshape/Unfold/MatMul/Add."""
+    groups: dict = defaultdict(list)
+    for n in model.nodes.values():
+        if n.kind != "op":
+            continue
+        for path, cls_name, call in n.calls:
+            if cls_name in classes:
+                groups[(path, call, cls_name)].append(n)
+                break
+    groups = {k: v for k, v in groups.items() if len(v) > 1}
+    if not groups:
+        return model
+    mapping = {}
+    fused = {}
+    for (path, _call, cls_name), members in groups.items():
+        last = max(members, key=lambda m: m.seq or 0)
+        first = min(members, key=lambda m: m.seq or 0)
+        depth = next(i for i, c in enumerate(first.calls) if c[0] == path) + 1
+        inner = Counter(_short_name(m.name) for m in members)
+        node = VNode(f"fused_{first.id}", "op", cls_name, last.shape, last.dtype, last.value,
+                     first.scope, first.seq, first.site, last.grad_norm,
+                     sum(m.saved_bytes or 0 for m in members), any(m.saved_freed for m in members),
+                     any(m.nonfinite for m in members), any(m.is_output for m in members),
+                     detail="of " + ", ".join(inner), members=len(members),
+                     calls=first.calls[:depth])
+        fused[first.id] = node
+        for m in members:
+            mapping[m.id] = node.id
+    out = GraphModel(scope_classes=model.scope_classes, notes=list(model.notes))
+    for nid, n in model.nodes.items():
+        if nid in fused:
+            out.nodes[fused[nid].id] = fused[nid]
+        elif nid not in mapping:
+            out.nodes[nid] = n
+    _rewire(model, out, mapping)
+    out.notes.append("convolution and pooling modules drawn as one node each "
+                     "(expand_modules=True shows their ops)")
+    return out
+
+
+def _short_name(name: str) -> str:
+    for suffix in ("Backward0", "Backward"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def _sort_nodes(model: GraphModel) -> None:
@@ -537,18 +546,20 @@ def _combined_norm(nodes) -> float | None:
     return float(np.sqrt(sum(g * g for g in norms))) if norms else None
 
 
-def _rewire(old: GraphModel, new: GraphModel, mapping: dict) -> None:
+def _rewire(old: GraphModel, new: GraphModel, mapping: dict, skip=None) -> None:
     seen = set()
     for e in old.edges:
+        if skip is not None and skip(e):
+            continue
         src = mapping.get(e.src, e.src)
         dst = mapping.get(e.dst, e.dst)
         if src == dst or src not in new.nodes or dst not in new.nodes:
             continue
-        key = (src, dst, e.shape)
+        key = (src, dst, e.shape, e.style)
         if key in seen:
             continue
         seen.add(key)
-        new.edges.append(VEdge(src, dst, e.shape))
+        new.edges.append(VEdge(src, dst, e.shape, e.style))
 
 
 def _longest_repeat(sig: np.ndarray, max_period: int) -> tuple:
