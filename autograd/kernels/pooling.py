@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._select import compiled
-
 
 def _offsets(kernel, stride, dilation, out):
     (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out
@@ -46,14 +44,7 @@ def max_pool2d_forward_numpy(xp: np.ndarray, kernel, stride, dilation, out, firs
 
 
 def max_pool2d_forward(xp: np.ndarray, kernel, stride, dilation, out, first):
-    """max_pool2d_forward_numpy, or its compiled twin."""
-    fast = compiled()
-    if fast is not None and xp.dtype.kind == "f":
-        lead = xp.shape[:-2]
-        x3 = np.ascontiguousarray(xp).reshape((-1,) + xp.shape[-2:])
-        values, winner = fast.max_pool2d_forward(x3, tuple(kernel), tuple(stride),
-                                                 tuple(dilation), tuple(out), first)
-        return values.reshape(lead + tuple(out)), winner.reshape(lead + tuple(out))
+    """max_pool2d_forward_numpy (compiled window loops measured slower, so there is no twin)."""
     return max_pool2d_forward_numpy(xp, kernel, stride, dilation, out, first)
 
 
@@ -83,13 +74,5 @@ def max_pool2d_backward_numpy(grad: np.ndarray, winner: np.ndarray, kernel, stri
 
 def max_pool2d_backward(grad: np.ndarray, winner: np.ndarray, kernel, stride, dilation,
                         padded) -> np.ndarray:
-    """max_pool2d_backward_numpy, or its compiled twin."""
-    fast = compiled()
-    if fast is not None and grad.dtype.kind == "f":
-        lead = grad.shape[:-2]
-        g3 = np.ascontiguousarray(grad).reshape((-1,) + grad.shape[-2:])
-        w3 = np.ascontiguousarray(winner).reshape(g3.shape)
-        out = fast.max_pool2d_backward(g3, w3, tuple(kernel), tuple(stride), tuple(dilation),
-                                       tuple(padded))
-        return out.reshape(lead + tuple(padded))
+    """max_pool2d_backward_numpy (a compiled scatter measured no faster)."""
     return max_pool2d_backward_numpy(grad, winner, kernel, stride, dilation, padded)
