@@ -18,10 +18,10 @@ def _infer_dtype(data) -> np.dtype:
         return dtypes.bool_
     if isinstance(data, (builtins.int, np.integer)):
         return dtypes.int64 if isinstance(data, builtins.int) else np.dtype(type(data))
-    if isinstance(data, (builtins.float,)):
-        return dtypes.get_default_dtype()
-    if isinstance(data, np.floating):
+    if isinstance(data, np.floating):  # before float: np.float64 is a Python float subclass
         return np.dtype(type(data))
+    if isinstance(data, builtins.float):
+        return dtypes.get_default_dtype()
     if isinstance(data, np.ndarray):
         return data.dtype
     if isinstance(data, (list, tuple)):

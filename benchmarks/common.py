@@ -191,28 +191,36 @@ def ratio(a: float | None, b: float | None) -> float | None:
     return a / b
 
 
-def markdown_table(lines: list, meta: dict) -> str:
-    """The results as a markdown table (ms per step, IQR, ratio to PyTorch, peak memory)."""
-    head = ("| workload | implementation | median ms/step | IQR ms | n | x PyTorch | "
-            "peak MB/step | mem x PyTorch | tracemalloc MB | check |")
-    rows = [head, "|" + "---|" * 10]
+def markdown_table(lines: list, meta: dict, modes: tuple = ("1", "default")) -> str:
+    """The results as a markdown table: per workload and implementation, ms per step and the
+    ratio to PyTorch at each thread setting (each from one interleaved run), peak memory of a
+    step (measured in a separate fresh process) and its ratio to PyTorch."""
+    head = ["workload", "implementation"]
+    for mode in modes:
+        label = "1 thread" if mode == "1" else "default threads"
+        head += [f"ms/step ({label})", f"x PyTorch ({label})"]
+    head += ["peak MB/step", "mem x PyTorch", "tracemalloc MB", "check"]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+
+    def fmt(v, spec=".2f"):
+        return "-" if v is None else format(v, spec)
+
     for ln in lines:
         if ln.get("status") != "ok":
             rows.append(f"| {ln['workload']} | {ln['lib']} | {ln.get('status')}: "
-                        f"{ln.get('reason', '')} | | | | | | | |")
+                        f"{ln.get('reason', '')} |" + " |" * (len(head) - 3))
             continue
-        med = f"{ln['median_ms']:.3f}" if "median_ms" in ln else "-"
-        if ln["workload"] == "chain" and "median_ms" in ln:
-            med += f" ({ln['us_per_op']:.2f} us/op)"
-        iqr = f"{ln['iqr_ms']:.3f}" if "iqr_ms" in ln else "-"
-        rt = ln.get("ratio_to_torch")
-        mem = ln.get("peak_rss_mb")
-        mr = ln.get("mem_ratio_to_torch")
-        tm = ln.get("tracemalloc_mb")
-        rows.append(
-            f"| {ln['workload']} | {ln['lib']} | {med} | {iqr} | {ln.get('n', '-')} | "
-            f"{'-' if rt is None else f'{rt:.2f}'} | {'-' if mem is None else f'{mem:.1f}'} | "
-            f"{'-' if mr is None else f'{mr:.2f}'} | {'-' if tm is None else f'{tm:.1f}'} | "
-            f"{ln.get('check', '-')} |")
+        cells = [ln["workload"], ln["lib"]]
+        for mode in modes:
+            sub = ln.get(mode, {})
+            med = sub.get("median_ms")
+            text = "-" if med is None else f"{med:.3f} (IQR {sub['iqr_ms']:.3f}, n={sub['n']})"
+            if ln["workload"] == "chain" and med is not None:
+                text += f", {sub['us_per_op']:.2f} us/op"
+            cells += [text, fmt(sub.get("ratio_to_torch"))]
+        mem = ln.get("memory", {})
+        cells += [fmt(mem.get("peak_rss_mb"), ".1f"), fmt(ln.get("mem_ratio_to_torch")),
+                  fmt(mem.get("tracemalloc_mb"), ".1f"), str(ln.get("check", "-"))]
+        rows.append("| " + " | ".join(cells) + " |")
     notes = [f"- {k}: {v}" for k, v in meta.items()]
     return "\n".join(rows + [""] + notes) + "\n"

@@ -1,7 +1,14 @@
-"""One process per implementation: builds workloads and times steps on the driver's request.
+"""One process per implementation and thread setting: builds workloads and times steps on the
+driver's request; or, in a separate fresh process, measures one workload's peak memory.
+
+``python -m benchmarks.worker <lib> [--threads 1|default]``. With ``--threads 1`` the driver has
+already set ``OMP_NUM_THREADS``/``OPENBLAS_NUM_THREADS``/``MKL_NUM_THREADS`` to 1 in the process
+environment (BLAS pools read them when they start); the worker adds ``torch.set_num_threads(1)``
+and reports the thread counts that really run (threadpoolctl, ``torch.get_num_threads``).
 
 Protocol: one JSON request per line on stdin; each answer is one stdout line starting with
-``@@bench `` (anything else a library prints is ignored by the driver).
+``@@bench `` (anything else a library prints is ignored by the driver). A worker that has run the
+memory pass (which switches glibc to a strict allocator for good) refuses to time anything after it.
 """
 
 from __future__ import annotations
@@ -25,10 +32,11 @@ _MARK = "@@bench "
 class Implementation:
     """A library's builders plus the workloads built so far."""
 
-    def __init__(self, lib: str) -> None:
+    def __init__(self, lib: str, threads: str = "default") -> None:
         self.lib = lib
         self.built: dict = {}
-        self.meta = {"lib": lib}
+        self.meta = {"lib": lib, "threads": threads, "pid": os.getpid()}
+        self.memory_measured = False
         if lib == "numpy":
             from . import handwritten
 
@@ -43,8 +51,27 @@ class Implementation:
             self._missing = lambda w: models.missing_names(ns, w)
             self.meta["version"] = ns.version
             if lib == "torch":
+                if threads == "1":
+                    ns.L.set_num_threads(1)
                 self.meta["torch_threads"] = ns.L.get_num_threads()
         self.meta["numpy"] = np.__version__
+
+    def thread_report(self) -> dict:
+        """The thread counts that really run now: every BLAS/OpenMP pool threadpoolctl sees (after
+        the libraries are loaded, so call it once workloads are built) and torch's intra-op pool."""
+        out = {"pid": os.getpid(), "strict_allocator": _STRICT_ALLOCATOR}
+        try:
+            from threadpoolctl import threadpool_info
+        except ImportError:
+            out["pools"] = "threadpoolctl not installed"
+        else:
+            out["pools"] = sorted({f"{p['internal_api']}:{p['num_threads']}"
+                                   for p in threadpool_info()})
+        if self.lib == "torch":
+            import torch
+
+            out["torch_threads"] = torch.get_num_threads()
+        return out
 
     def setup(self, workload: str, check_path: str | None) -> dict:
         """Build ``workload``, run the warm-up steps (the first two are the check steps), save the
@@ -71,18 +98,25 @@ class Implementation:
                 "loss0": _to_float(losses[0]), "loss1": _to_float(losses[1]), "dtype": dtype}
 
     def time(self, workload: str, k: int) -> dict:
-        return {"times": time_steps(self.built[workload], k)}
+        if self.memory_measured or _STRICT_ALLOCATOR:
+            raise RuntimeError("this worker ran the memory pass (strict allocator); timing here "
+                               "would not be comparable: time in a fresh worker")
+        return {"times": time_steps(self.built[workload], k), "pid": os.getpid()}
 
     def memory(self, workload: str) -> dict:
         """Peak memory of one step (after warm-up, in a fresh build): the rise of the resident set
         size above its value at the start of the step, with glibc made to return freed blocks to
         the system; and for numpy-based libraries the tracemalloc peak."""
+        missing = self._missing(workload)
+        if missing:
+            return {"status": "skipped", "reason": "not available yet: " + ", ".join(missing)}
+        self.memory_measured = True
         self.built.pop(workload, None)
         gc.collect()
         step, _ = self._build(workload)
         for _ in range(WARMUP_STEPS):
             step()
-        result = {}
+        result = {"pid": os.getpid()}
         rss = _peak_rss_rise(step)
         if rss is not None:
             result["peak_rss_mb"] = rss
@@ -162,9 +196,9 @@ def _peak_rss_rise(step) -> float | None:
     return float(np.median(samples))
 
 
-def main(lib: str) -> None:
+def main(lib: str, threads: str = "default") -> None:
     try:
-        impl = Implementation(lib)
+        impl = Implementation(lib, threads)
         _answer({"status": "ready", "meta": impl.meta})
     except ImportError as exc:
         _answer({"status": "unavailable", "reason": f"{type(exc).__name__}: {exc}"})
@@ -181,6 +215,8 @@ def main(lib: str) -> None:
                 ans = impl.time(req["workload"], req["k"])
             elif cmd == "memory":
                 ans = impl.memory(req["workload"])
+            elif cmd == "threads":
+                ans = impl.thread_report()
             else:
                 ans = {"status": "error", "reason": f"unknown command {cmd!r}"}
         except Exception as exc:  # reported to the driver, which prints it and fails the run
@@ -195,4 +231,7 @@ def _answer(obj: dict) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    _threads = "default"
+    if "--threads" in sys.argv:
+        _threads = sys.argv[sys.argv.index("--threads") + 1]
+    main(sys.argv[1], _threads)

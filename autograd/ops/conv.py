@@ -10,18 +10,21 @@ The 1-D forms (``unfold1d`` / ``fold1d``) treat a (N, C, L) input as an image of
 geometry is written for any number of spatial dimensions).
 A convolution is ``weight.reshape(O, -1) @ unfold(x, k)`` -> (N, O, L): measured faster here than
 a (N, L, C*kh*kw) row layout, so no second layout is provided.
+
+The copies themselves are ``autograd.kernels.im2col`` / ``col2im`` (col2im has a compiled twin).
+Each op's Tensor ``backward`` (the other op, so higher orders come free) and its
+``backward_array`` (the other kernel) sit side by side.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
+from .. import grad_mode, kernels
 from ..tensor import Tensor
-from ._base import Op
+from ._base import Op, const
 
 
 class Geometry:
@@ -39,51 +42,13 @@ class Geometry:
         """Number of spatial dimensions."""
         return len(self.kernel)
 
-    @property
-    def span(self) -> tuple:
-        """Extent of one dilated window in each spatial dimension."""
-        return tuple(d * (k - 1) + 1 for k, d in zip(self.kernel, self.dilation))
-
-    @property
-    def padded(self) -> tuple:
-        return tuple(n + 2 * p for n, p in zip(self.size, self.padding))
-
-    def windows(self, x: np.ndarray) -> np.ndarray:
-        """A strided view (N, C, *blocks, *kernel) of every window of ``x`` (N, C, *size)."""
-        nd = self.ndim
-        if any(self.padding):
-            x = np.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in self.padding))
-        view = sliding_window_view(x, self.span, axis=tuple(range(2, 2 + nd)))
-        index = (slice(None), slice(None)) + tuple(slice(None, None, s) for s in self.stride) \
-            + tuple(slice(None, None, d) for d in self.dilation)
-        return view[index]
-
-    def accumulate(self, cols: np.ndarray) -> np.ndarray:
-        """Sum (N, C, *kernel, *blocks) window values into (N, C, *size): one strided slice
-        addition per kernel offset."""
-        out = np.zeros(cols.shape[:2] + self.padded, dtype=cols.dtype)
-        for offset in itertools.product(*(range(k) for k in self.kernel)):
-            target = (slice(None), slice(None)) + tuple(
-                slice(i * d, i * d + (b - 1) * s + 1, s)
-                for i, d, b, s in zip(offset, self.dilation, self.blocks, self.stride))
-            out[target] += cols[(slice(None), slice(None)) + offset]
-        if any(self.padding):
-            out = out[(slice(None), slice(None)) + tuple(
-                slice(p, p + n) for p, n in zip(self.padding, self.size))]
-        return out
-
 
 def _unfold_array(x: np.ndarray, g: Geometry) -> np.ndarray:
-    n, c, nd = x.shape[0], x.shape[1], g.ndim
-    # one copy: window view -> (N, C, *kernel, *blocks), contiguous
-    order = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))
-    cols = np.ascontiguousarray(g.windows(x).transpose(order))
-    return cols.reshape(n, c * math.prod(g.kernel), math.prod(g.blocks))
+    return kernels.im2col(x, g.kernel, g.dilation, g.padding, g.stride)
 
 
 def _fold_array(cols: np.ndarray, g: Geometry) -> np.ndarray:
-    n = cols.shape[0]
-    return g.accumulate(cols.reshape((n, -1) + g.kernel + g.blocks))
+    return kernels.col2im(cols, g.size, g.kernel, g.dilation, g.padding, g.stride)
 
 
 class Unfold(Op):
@@ -96,7 +61,13 @@ class Unfold(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        if not grad_mode.STATE.enabled:
+            return const(Unfold.backward_array(ctx, grad._data)[0]), None
         return Fold.apply(grad, ctx.geometry), None
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        return _fold_array(grad, ctx.geometry), None
 
 
 class Fold(Op):
@@ -109,7 +80,13 @@ class Fold(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        if not grad_mode.STATE.enabled:
+            return const(Fold.backward_array(ctx, grad._data)[0]), None
         return Unfold.apply(grad, ctx.geometry), None
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        return _unfold_array(grad, ctx.geometry), None
 
 
 # ---------------------------------------------------------------- argument checking

@@ -1,43 +1,55 @@
 """Fused ops: composites that profiling showed to pay for one forward pass over arrays.
 
 softmax, log_softmax, layer_norm, linear, the class-index cross-entropy and an LSTM step's gate
-nonlinearities are each a single node here instead of 3 to 15 primitive ones (each primitive
-costs a few microseconds of graph bookkeeping on top of its numpy work). Their backwards are
-still written in Tensor ops: without ``create_graph`` they use arrays kept from forward as
-constants; with it they recompute those from the saved inputs by differentiable ops, so double
-backward stays exact.
+nonlinearities, a whole LSTM layer are each a single node here instead of 3 to 15 primitive ones
+(each primitive costs a few microseconds of graph bookkeeping on top of its numpy work). The
+array math lives in ``autograd.kernels``.
+
+Each op has two backwards side by side: ``backward`` in Tensor ops, the source of truth, which
+recomputes what it needs from the saved inputs by differentiable ops so that double backward is
+exact; and ``backward_array`` on raw arrays (kernels, arrays kept from forward), which the engine
+uses for first-order passes. When the Tensor ``backward`` is called without recording (no
+``create_graph``), it delegates to ``backward_array``; tests compare the two on every op.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes, grad_mode
+from .. import dtypes, grad_mode, kernels
+from ..function import Function
 from ..tensor import Tensor
 from ._base import Op, const, norm_dim, quietly
 from ._names import named
 from .linalg import matmul
 from .shape import cat, reshape, stack, transpose
 
+_HAS_SAVED_ARRAYS = isinstance(getattr(Function, "saved_arrays", None), property)
 
-def _max_shift(x: np.ndarray, dim: int) -> np.ndarray:
-    """x minus its maximum along ``dim``; rows whose maximum is -inf (all -inf) are not shifted,
-    so they give nan like torch, and a +inf maximum gives nan as in torch."""
-    peak = x.max(axis=dim, keepdims=True)
-    if peak.dtype.kind == "f" and not np.isfinite(peak).all():
-        peak = np.where(peak == -np.inf, 0, peak).astype(x.dtype, copy=False)
-    return quietly(np.subtract, x, peak)
+
+def saved_arrays(ctx) -> tuple:
+    """The raw arrays of what forward saved (``ctx.saved_arrays`` where the engine provides it)."""
+    if _HAS_SAVED_ARRAYS:
+        return ctx.saved_arrays
+    return tuple(None if t is None else t._data for t in ctx.saved_tensors)
+
+
+def as_tensors(grads: tuple) -> tuple:
+    """``backward_array``'s result as constant Tensors, for a Tensor ``backward`` that is not
+    being recorded."""
+    return tuple(None if g is None else const(g) for g in grads)
+
+
+def _arrays(*grads) -> tuple:
+    return tuple(None if g is None else g._data for g in grads)
 
 
 def _log_softmax_array(x: np.ndarray, dim: int) -> np.ndarray:
-    shifted = _max_shift(x, dim)
-    lse = quietly(np.log, np.exp(shifted).sum(axis=dim, keepdims=True))
-    return quietly(np.subtract, shifted, lse)
+    return quietly(kernels.log_softmax_forward, x, dim)
 
 
 def _softmax_array(x: np.ndarray, dim: int) -> np.ndarray:
-    e = np.exp(_max_shift(x, dim))
-    return quietly(np.divide, e, e.sum(axis=dim, keepdims=True))
+    return quietly(kernels.softmax_forward, x, dim)
 
 
 def _row_sum(t: Tensor, dim: int) -> Tensor:
@@ -58,8 +70,17 @@ class Softmax(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        if not grad_mode.STATE.enabled:
+            return as_tensors(Softmax.backward_array(ctx, grad._data))
         (y,) = ctx.saved_tensors
         return y * (grad - _row_sum(grad * y, ctx.dim)), None
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        (y,) = saved_arrays(ctx)
+        if not y.ndim:
+            return quietly(np.multiply, y, grad - grad * y), None
+        return quietly(kernels.softmax_backward, grad, y, ctx.dim), None
 
 
 class LogSoftmax(Op):
@@ -75,8 +96,17 @@ class LogSoftmax(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        if not grad_mode.STATE.enabled:
+            return as_tensors(LogSoftmax.backward_array(ctx, grad._data))
         (y,) = ctx.saved_tensors
         return grad - y.exp() * _row_sum(grad, ctx.dim), None
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        (y,) = saved_arrays(ctx)
+        if not y.ndim:
+            return quietly(np.subtract, grad, np.exp(y) * grad), None
+        return quietly(kernels.log_softmax_backward, grad, y, ctx.dim), None
 
 
 def _softmax_args(name: str, input: Tensor, dim: int, dtype) -> tuple:
@@ -110,25 +140,25 @@ class CrossEntropyIndices(Op):
     @staticmethod
     def forward(ctx, x, target):
         xd, t = x._data, target._data
-        n = xd.shape[0]
-        logp = _log_softmax_array(xd, 1)
-        rows = np.arange(n)
-        loss = np.asarray(-logp[rows, t].mean(dtype=xd.dtype), dtype=xd.dtype)
+        loss, probs = quietly(kernels.cross_entropy_forward, xd, t)
         ctx.save_for_backward(x)
-        ctx.rows, ctx.target, ctx.count = rows, t, n
-        ctx.probs = np.exp(logp)
+        ctx.target, ctx.count = t, xd.shape[0]
+        ctx.probs = probs
         return loss
 
     @staticmethod
     def backward(ctx, grad):
+        if not grad_mode.STATE.enabled:
+            return as_tensors(CrossEntropyIndices.backward_array(ctx, grad._data))
         (x,) = ctx.saved_tensors
-        if grad_mode.STATE.enabled:
-            probs = softmax(x, 1)
-        else:
-            probs = const(ctx.probs)
+        probs = softmax(x, 1)
         onehot = np.zeros(x.shape, dtype=x.dtype)
-        onehot[ctx.rows, ctx.target] = 1
+        onehot[np.arange(ctx.count), ctx.target] = 1
         return (probs - const(onehot)) * (grad / ctx.count), None
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        return quietly(kernels.cross_entropy_backward, grad, ctx.probs, ctx.target), None
 
     def _free_extra(self) -> None:
         self.probs = None
@@ -153,30 +183,24 @@ class LayerNorm(Op):
     @staticmethod
     def forward(ctx, x, weight, bias, k, eps):
         xd = x._data
-        axes = tuple(range(xd.ndim - k, xd.ndim))
-        mu = xd.mean(axis=axes, keepdims=True)
-        xc = xd - mu
-        var = np.mean(xc * xc, axis=axes, keepdims=True)
-        rstd = 1.0 / np.sqrt(var + eps)
-        xhat = xc * rstd
-        ctx.axes, ctx.lead, ctx.eps = axes, tuple(range(xd.ndim - k)), eps
+        y, xhat, rstd = quietly(kernels.layer_norm_forward, xd,
+                                None if weight is None else weight._data,
+                                None if bias is None else bias._data, k, eps)
+        ctx.axes, ctx.lead, ctx.eps, ctx.k = (tuple(range(xd.ndim - k, xd.ndim)),
+                                              tuple(range(xd.ndim - k)), eps, k)
         ctx.xhat, ctx.rstd = xhat, rstd
         ctx.save_for_backward(x, weight, bias)
-        y = xhat * weight._data if weight is not None else xhat.copy()
-        if bias is not None:
-            y += bias._data
         return y
 
     @staticmethod
     def backward(ctx, grad):
+        if not grad_mode.STATE.enabled:
+            return as_tensors(LayerNorm.backward_array(ctx, grad._data))
         x, weight, _ = ctx.saved_tensors
         axes, lead = ctx.axes, ctx.lead
-        if grad_mode.STATE.enabled:
-            xc = x - x.mean(axes, keepdim=True)
-            rstd = ((xc * xc).mean(axes, keepdim=True) + ctx.eps).rsqrt()
-            xhat = xc * rstd
-        else:
-            xhat, rstd = const(ctx.xhat), const(ctx.rstd)
+        xc = x - x.mean(axes, keepdim=True)
+        rstd = ((xc * xc).mean(axes, keepdim=True) + ctx.eps).rsqrt()
+        xhat = xc * rstd
         needs = ctx.needs_input_grad
         gx = gw = gb = None
         if needs[0]:
@@ -188,6 +212,13 @@ class LayerNorm(Op):
             gw = gw.sum(lead) if lead else gw
         if needs[2]:
             gb = grad.sum(lead) if lead else grad
+        return gx, gw, gb, None, None
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        weight = saved_arrays(ctx)[1]
+        gx, gw, gb = quietly(kernels.layer_norm_backward, grad, ctx.xhat, ctx.rstd, weight, ctx.k,
+                             ctx.needs_input_grad)
         return gx, gw, gb, None, None
 
     def _free_extra(self) -> None:
@@ -233,11 +264,23 @@ class Linear(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        if not grad_mode.STATE.enabled:
+            return as_tensors(Linear.backward_array(ctx, grad._data))
         x, weight = ctx.saved_tensors
         needs = ctx.needs_input_grad
         g2 = reshape(grad, (-1, weight.shape[0]))
         gx = matmul(grad, weight) if needs[0] else None
         gw = matmul(transpose(g2, 0, 1), reshape(x, (-1, weight.shape[1]))) if needs[1] else None
+        gb = g2.sum(0) if needs[2] else None
+        return gx, gw, gb
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        x, weight = saved_arrays(ctx)
+        needs = ctx.needs_input_grad
+        g2 = grad.reshape(-1, weight.shape[0])
+        gx = quietly(np.matmul, g2, weight).reshape(x.shape) if needs[0] else None
+        gw = quietly(np.matmul, g2.T, x.reshape(-1, weight.shape[1])) if needs[1] else None
         gb = g2.sum(0) if needs[2] else None
         return gx, gw, gb
 
@@ -260,14 +303,6 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return out
 
 
-def _sigmoid_into(out: np.ndarray, x: np.ndarray) -> None:
-    # 0.5 * (1 + tanh(x / 2)): never overflows, unlike 1 / (1 + exp(-x))
-    np.multiply(x, 0.5, out=out)
-    np.tanh(out, out=out)
-    out += 1
-    out *= 0.5
-
-
 class LSTMGates(Op):
     """One LSTM step's pointwise part: from pre-activation gates (i, f, g, o order) and c to
     (h, c'), with c' = sigmoid(f) c + sigmoid(i) tanh(g) and h = sigmoid(o) tanh(c')."""
@@ -276,38 +311,39 @@ class LSTMGates(Op):
     def forward(ctx, gates, c):
         gd, cd = gates._data, c._data
         H = cd.shape[-1]
-        act = np.empty_like(gd)
-        _sigmoid_into(act[..., :2 * H], gd[..., :2 * H])
-        np.tanh(gd[..., 2 * H:3 * H], out=act[..., 2 * H:3 * H])
-        _sigmoid_into(act[..., 3 * H:], gd[..., 3 * H:])
-        i, f, g, o = act[..., :H], act[..., H:2 * H], act[..., 2 * H:3 * H], act[..., 3 * H:]
-        c_new = f * cd
-        c_new += i * g
-        tc = np.tanh(c_new)
+        lead = cd.shape[:-1]
+        act = np.array(gd.reshape(-1, 4 * H), copy=True)
+        c2 = cd.reshape(-1, H)
+        c_new, tc, h = (np.empty_like(c2) for _ in range(3))
+        kernels.lstm_cell_forward(act, c2, c_new, tc, h)
         ctx.H, ctx.act, ctx.tc = H, act, tc
         ctx.save_for_backward(gates, c)
-        return o * tc, c_new
+        return h.reshape(lead + (H,)), c_new.reshape(lead + (H,))
 
     @staticmethod
     def backward(ctx, grad_h, grad_c):
+        if not grad_mode.STATE.enabled:
+            return as_tensors(LSTMGates.backward_array(ctx, grad_h._data, grad_c._data))
         gates, c = ctx.saved_tensors
         H = ctx.H
-        if grad_mode.STATE.enabled:
-            i, f = gates[..., :H].sigmoid(), gates[..., H:2 * H].sigmoid()
-            g, o = gates[..., 2 * H:3 * H].tanh(), gates[..., 3 * H:].sigmoid()
-            tc = (f * c + i * g).tanh()
-            coef_c = o * (1 - tc * tc)
-            coef = cat([g * i * (1 - i), c * f * (1 - f), i * (1 - g * g), tc * o * (1 - o)], -1)
-        else:
-            act, tcd, cd = ctx.act, ctx.tc, c._data
-            i, fd, g, o = act[..., :H], act[..., H:2 * H], act[..., 2 * H:3 * H], act[..., 3 * H:]
-            coef_c = const(o * (1 - tcd * tcd))
-            coef = const(np.concatenate(
-                [g * i * (1 - i), cd * fd * (1 - fd), i * (1 - g * g), tcd * o * (1 - o)], -1))
-            f = const(fd)
+        i, f = gates[..., :H].sigmoid(), gates[..., H:2 * H].sigmoid()
+        g, o = gates[..., 2 * H:3 * H].tanh(), gates[..., 3 * H:].sigmoid()
+        tc = (f * c + i * g).tanh()
+        coef_c = o * (1 - tc * tc)
+        coef = cat([g * i * (1 - i), c * f * (1 - f), i * (1 - g * g), tc * o * (1 - o)], -1)
         grad_c_total = grad_c + grad_h * coef_c
         grad_gates = cat([grad_c_total, grad_c_total, grad_c_total, grad_h], -1) * coef
         return grad_gates, grad_c_total * f
+
+    @staticmethod
+    def backward_array(ctx, grad_h, grad_c):
+        gates, c = saved_arrays(ctx)
+        H = ctx.H
+        dc = np.array(grad_c.reshape(-1, H), copy=True)
+        dg = np.empty_like(ctx.act)
+        kernels.lstm_cell_backward(np.ascontiguousarray(grad_h.reshape(-1, H)), dc, ctx.act,
+                                   np.ascontiguousarray(c.reshape(-1, H)), ctx.tc, dg)
+        return dg.reshape(gates.shape), dc.reshape(c.shape)
 
     def _free_extra(self) -> None:
         self.act = self.tc = None
@@ -325,96 +361,65 @@ def lstm_gates(gates: Tensor, c: Tensor) -> tuple:
     return LSTMGates.apply(gates, c)
 
 
+def _bptt_recorded(xp, w_hh, h0, c0, grad_out, grad_h, grad_c) -> tuple:
+    """Backpropagation through time in Tensor ops (the source of truth of the LSTM ops): the
+    per-step coefficients recomputed from the inputs by differentiable ops, the W_hh gradient as
+    one GEMM over all steps. Returns (d xp, d w_hh, d h0, d c0)."""
+    T, H = xp.shape[0], w_hh.shape[1]
+    steps, h_prev = _lstm_coefficients_recorded(xp, w_hh, h0, c0)
+    grads_out = grad_out.unbind(0)
+    dgates = [None] * T
+    dh, dc = grad_h, grad_c
+    for t in range(T - 1, -1, -1):
+        coef_c, coef, f = steps[t]
+        dh = dh + grads_out[t]
+        dc = dc + dh * coef_c
+        dg = dgates[t] = cat([dc, dc, dc, dh], -1) * coef
+        dc = dc * f
+        dh = matmul(dg, w_hh)
+    dgates = stack(dgates, 0)
+    flat = reshape(dgates, (-1, 4 * H))
+    grad_w = matmul(transpose(flat, 0, 1), reshape(h_prev, (-1, H)))
+    return dgates, grad_w, dh, dc
+
+
 class LSTMSequence(Op):
     """A whole single-direction LSTM layer over time: from the input projections (T, B, 4H)
     (x W_ih^T + biases), W_hh (4H, H) and the initial (h0, c0) (B, H), to (output (T, B, H),
     h_T, c_T).
 
-    Forward is the time loop on arrays. Backward is backpropagation through time in Tensor ops:
-    per step a handful of ops on precomputed coefficients, and the W_hh gradient as one GEMM over
-    all steps (instead of one per step plus 49 accumulations). Under create_graph the coefficients
-    are recomputed from the inputs by the differentiable per-step formula."""
+    Forward is the time loop on arrays (``kernels.lstm_forward``); the array backward is BPTT on
+    arrays (``kernels.lstm_backward``, the W_hh gradient as one GEMM over all steps); the Tensor
+    backward recomputes the per-step coefficients by differentiable ops (double backward)."""
 
     @staticmethod
     def forward(ctx, xp, w_hh, h0, c0):
-        xd, w = xp._data, w_hh._data
-        T, B, H = xd.shape[0], xd.shape[1], w.shape[1]
-        acts = np.empty_like(xd)
-        cs = np.empty((T + 1, B, H), xd.dtype)
-        hs = np.empty((T + 1, B, H), xd.dtype)
-        tcs = np.empty((T, B, H), xd.dtype)
-        cs[0], hs[0] = c0._data, h0._data
-        wt = w.T
-        for t in range(T):
-            a = acts[t]
-            np.matmul(hs[t], wt, out=a)
-            a += xd[t]
-            _sigmoid_into(a[:, :2 * H], a[:, :2 * H])
-            np.tanh(a[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])
-            _sigmoid_into(a[:, 3 * H:], a[:, 3 * H:])
-            np.multiply(a[:, H:2 * H], cs[t], out=cs[t + 1])
-            cs[t + 1] += a[:, :H] * a[:, 2 * H:3 * H]
-            np.tanh(cs[t + 1], out=tcs[t])
-            np.multiply(a[:, 3 * H:], tcs[t], out=hs[t + 1])
-        outputs = hs[1:].copy(), hs[T].copy(), cs[T].copy()
-        ctx.coef, ctx.coef_c, ctx.forget = _lstm_coefficients(acts, cs, tcs, H)
-        ctx.hs = hs
+        hs, cs, acts, tcs = kernels.lstm_forward(xp._data, w_hh._data, h0._data, c0._data)
+        T = xp.shape[0]
+        ctx.hs, ctx.cs, ctx.acts, ctx.tcs = hs, cs, acts, tcs
         ctx.save_for_backward(xp, w_hh, h0, c0)
-        return outputs
+        return hs[1:].copy(), hs[T].copy(), cs[T].copy()
 
     @staticmethod
     def backward(ctx, grad_out, grad_h, grad_c):
+        if not grad_mode.STATE.enabled:
+            return as_tensors(LSTMSequence.backward_array(ctx, *_arrays(grad_out, grad_h, grad_c)))
         xp, w_hh, h0, c0 = ctx.saved_tensors
-        T, H = xp.shape[0], w_hh.shape[1]
-        if grad_mode.STATE.enabled:
-            steps, h_prev = _lstm_coefficients_recorded(xp, w_hh, h0, c0)
-        else:
-            coef, coef_c, forget = ctx.coef, ctx.coef_c, ctx.forget
-            steps = [(const(coef_c[t]), const(coef[t]), const(forget[t])) for t in range(T)]
-            h_prev = const(ctx.hs[:-1])
-        grads_out = grad_out.unbind(0)
-        dgates = [None] * T
-        dh, dc = grad_h, grad_c
-        for t in range(T - 1, -1, -1):
-            coef_c, coef, f = steps[t]
-            dh = dh + grads_out[t]
-            dc = dc + dh * coef_c
-            dg = dgates[t] = cat([dc, dc, dc, dh], -1) * coef
-            dc = dc * f
-            dh = matmul(dg, w_hh)
-        dgates = stack(dgates, 0)
-        flat = reshape(dgates, (-1, 4 * H))
-        grad_w = matmul(transpose(flat, 0, 1), reshape(h_prev, (-1, H)))
-        return dgates, grad_w, dh, dc
+        return _bptt_recorded(xp, w_hh, h0, c0, grad_out, grad_h, grad_c)
+
+    @staticmethod
+    def backward_array(ctx, grad_out, grad_h, grad_c):
+        w_hh = saved_arrays(ctx)[1]
+        return kernels.lstm_backward(grad_out, grad_h, grad_c, ctx.hs, ctx.cs, ctx.acts, ctx.tcs,
+                                     w_hh)
 
     def _free_extra(self) -> None:
-        self.coef = self.coef_c = self.forget = self.hs = None
-
-
-def _lstm_coefficients(acts, cs, tcs, H: int) -> tuple:
-    """The backward's coefficients (coef, coef_c, f) for all steps: dc += dh * coef_c,
-    dgates = [dc, dc, dc, dh] * coef, dc_prev = dc * f. Made at the end of forward, turning the
-    activations into coef in place, so backward allocates nothing sequence-sized for them."""
-    i, f, g, o = acts[..., :H], acts[..., H:2 * H], acts[..., 2 * H:3 * H], acts[..., 3 * H:]
-    forget = f.copy()
-    coef_c = np.multiply(tcs, tcs)
-    np.subtract(1, coef_c, out=coef_c)
-    coef_c *= o                                   # o (1 - tanh(c)^2)
-    o *= 1 - o
-    o *= tcs                                      # tanh(c) o (1 - o)
-    f *= 1 - f
-    f *= cs[:-1]                                  # c_prev f (1 - f)
-    g_before = g.copy()
-    np.multiply(g, g, out=g)
-    np.subtract(1, g, out=g)
-    g *= i                                        # i (1 - g^2)
-    i *= 1 - i
-    i *= g_before                                 # g i (1 - i)
-    return acts, coef_c, forget
+        self.hs = self.cs = self.acts = self.tcs = None
 
 
 def _lstm_coefficients_recorded(xp, w_hh, h0, c0):
-    """The same coefficients as differentiable functions of the inputs (create_graph)."""
+    """The backward's per-step coefficients (coef_c, coef, f) as differentiable functions of the
+    inputs: dc += dh * coef_c, dgates = [dc, dc, dc, dh] * coef, dc_prev = dc * f."""
     H = w_hh.shape[1]
     w_t = transpose(w_hh, 0, 1)
     h, c = h0, c0
@@ -444,6 +449,75 @@ def lstm_sequence(xp: Tensor, w_hh: Tensor, h0: Tensor, c0: Tensor) -> tuple:
             f"one float dtype, got {tuple(xp.shape)}, {tuple(w_hh.shape)}, {tuple(h0.shape)}, "
             f"{tuple(c0.shape)} ({xp.dtype}, {w_hh.dtype}, {h0.dtype}, {c0.dtype})")
     return LSTMSequence.apply(xp, w_hh, h0, c0)
+
+
+class LSTMLayer(Op):
+    """A whole single-direction LSTM layer from its input x (T, B, I): the input projection of
+    all steps as one GEMM (x W_ih^T + b_ih + b_hh), the time loop, and in backward BPTT with the
+    W_ih, W_hh and bias gradients each one GEMM (or sum) over all steps. Outputs (output, h_T,
+    c_T) as LSTMSequence."""
+
+    @staticmethod
+    def forward(ctx, x, w_ih, w_hh, b_ih, b_hh, h0, c0):
+        xd = x._data
+        xp = kernels.lstm_input_projection(xd, w_ih._data, None if b_ih is None else b_ih._data,
+                                           None if b_hh is None else b_hh._data)
+        hs, cs, acts, tcs = kernels.lstm_forward(xp, w_hh._data, h0._data, c0._data)
+        T = xd.shape[0]
+        ctx.hs, ctx.cs, ctx.acts, ctx.tcs = hs, cs, acts, tcs
+        ctx.save_for_backward(x, w_ih, w_hh, b_ih, b_hh, h0, c0)
+        return hs[1:].copy(), hs[T].copy(), cs[T].copy()
+
+    @staticmethod
+    def backward(ctx, grad_out, grad_h, grad_c):
+        if not grad_mode.STATE.enabled:
+            return as_tensors(LSTMLayer.backward_array(ctx, *_arrays(grad_out, grad_h, grad_c)))
+        x, w_ih, w_hh, b_ih, b_hh, h0, c0 = ctx.saved_tensors
+        xp = matmul(x, transpose(w_ih, 0, 1))
+        for b in (b_ih, b_hh):
+            if b is not None:
+                xp = xp + b
+        dgates, grad_whh, dh, dc = _bptt_recorded(xp, w_hh, h0, c0, grad_out, grad_h, grad_c)
+        needs = ctx.needs_input_grad
+        flat = reshape(dgates, (-1, dgates.shape[-1]))
+        gx = matmul(dgates, w_ih) if needs[0] else None
+        gw_ih = matmul(transpose(flat, 0, 1), reshape(x, (-1, x.shape[-1]))) if needs[1] else None
+        gb = flat.sum(0) if needs[3] or needs[4] else None
+        return (gx, gw_ih, grad_whh, gb if needs[3] else None, gb if needs[4] else None, dh, dc)
+
+    @staticmethod
+    def backward_array(ctx, grad_out, grad_h, grad_c):
+        x, w_ih, w_hh = saved_arrays(ctx)[:3]
+        dgates, grad_whh, dh, dc = kernels.lstm_backward(grad_out, grad_h, grad_c, ctx.hs, ctx.cs,
+                                                         ctx.acts, ctx.tcs, w_hh)
+        needs = ctx.needs_input_grad
+        gx, gw_ih, gb = kernels.lstm_input_projection_backward(dgates, x, w_ih, needs[0],
+                                                               needs[1], needs[3] or needs[4])
+        return (gx, gw_ih, grad_whh, gb if needs[3] else None,
+                None if not needs[4] else (gb if not needs[3] else gb.copy()), dh, dc)
+
+    def _free_extra(self) -> None:
+        self.hs = self.cs = self.acts = self.tcs = None
+
+
+def lstm_layer(x: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None, b_hh: Tensor | None,
+               h0: Tensor, c0: Tensor) -> tuple:
+    """(output (T, B, H), h_T, c_T) of one LSTM layer in one direction over x (T, B, I), with
+    torch's parameter shapes W_ih (4H, I), W_hh (4H, H), biases (4H,) (or None) and gate order
+    i, f, g, o, as one node."""
+    H = w_hh.shape[-1] if w_hh.ndim == 2 else -1
+    ok = x.ndim == 3 and w_ih.ndim == 2 and w_hh.ndim == 2 and w_ih.shape == (4 * H, x.shape[2]) \
+        and w_hh.shape == (4 * H, H) and h0.shape == c0.shape == (x.shape[1], H) \
+        and x.dtype.kind == "f" and all(
+            t.dtype == x.dtype for t in (w_ih, w_hh, h0, c0, b_ih, b_hh) if t is not None) \
+        and all(b is None or tuple(b.shape) == (4 * H,) for b in (b_ih, b_hh))
+    if not ok:
+        raise RuntimeError(
+            f"lstm_layer: expected x (T, B, I), W_ih (4H, I), W_hh (4H, H), biases (4H,), h0 and "
+            f"c0 (B, H) of one float dtype, got x {tuple(x.shape)} {x.dtype}, W_ih "
+            f"{tuple(w_ih.shape)}, W_hh {tuple(w_hh.shape)}, h0 {tuple(h0.shape)}, c0 "
+            f"{tuple(c0.shape)}")
+    return LSTMLayer.apply(x, w_ih, w_hh, b_ih, b_hh, h0, c0)
 
 
 __all__ = ["softmax", "log_softmax", "layer_norm"]

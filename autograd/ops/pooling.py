@@ -4,21 +4,24 @@ The forward keeps, for every output, which kernel offset won; the gradient then 
 ops that are each other's adjoint: ``PoolGather`` (pick the winner of every window) and
 ``PoolScatter`` (send each output's gradient back to its winner, summing where windows overlap).
 Ties go to the first offset in row-major order and NaN wins, as in torch's CPU kernel.
+The array work is ``autograd.kernels.max_pool2d_forward`` / ``max_pool2d_backward`` (numpy
+reference, compiled twin with the ``fast`` extra); each op also has a ``backward_array``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .. import grad_mode, kernels
 from ..tensor import Tensor
-from ._base import Op
+from ._base import Op, const
 
 
 class _Geometry:
     """Where every kernel offset of a 2-D pooling window reads from (input size, kernel, stride,
     padding, dilation and the output size)."""
 
-    __slots__ = ("size", "kernel", "stride", "padding", "dilation", "out", "padded", "tiled")
+    __slots__ = ("size", "kernel", "stride", "padding", "dilation", "out", "padded")
 
     def __init__(self, size, kernel, stride, padding, dilation, out) -> None:
         self.size, self.kernel, self.stride = size, kernel, stride
@@ -27,8 +30,6 @@ class _Geometry:
         self.padded = tuple(
             max(n + 2 * p, (o - 1) * s + d * (k - 1) + 1)
             for n, p, o, s, d, k in zip(size, padding, out, stride, dilation, kernel))
-        # non-overlapping, undilated windows: each input position belongs to at most one window
-        self.tiled = stride == kernel and dilation == (1, 1)
 
     def offsets(self):
         """(flat offset, slice tuple into the padded input) for every kernel position."""
@@ -60,15 +61,31 @@ class PoolGather(Op):
     @staticmethod
     def forward(ctx, x, winner, geometry):
         ctx.winner, ctx.geometry = winner, geometry
-        xp = geometry.pad(x._data, 0)
-        out = np.zeros(winner.shape, dtype=x._data.dtype)
-        for k, window in geometry.offsets():
-            np.copyto(out, xp[window], where=winner == k)
-        return out
+        return _gather(x._data, winner, geometry)
 
     @staticmethod
     def backward(ctx, grad):
+        if not grad_mode.STATE.enabled:
+            return const(PoolGather.backward_array(ctx, grad._data)[0]), None, None
         return PoolScatter.apply(grad, ctx.winner, ctx.geometry), None, None
+
+    @staticmethod
+    def backward_array(ctx, grad):
+        return _scatter(grad, ctx.winner, ctx.geometry), None, None
+
+
+def _gather(x: np.ndarray, winner: np.ndarray, geometry) -> np.ndarray:
+    xp = geometry.pad(x, 0)
+    out = np.zeros(winner.shape, dtype=x.dtype)
+    for k, window in geometry.offsets():
+        np.copyto(out, xp[window], where=winner == k)
+    return out
+
+
+def _scatter(grad: np.ndarray, winner: np.ndarray, geometry) -> np.ndarray:
+    out = kernels.max_pool2d_backward(grad, winner, geometry.kernel, geometry.stride,
+                                      geometry.dilation, geometry.padded)
+    return np.ascontiguousarray(geometry.crop(out))
 
 
 class PoolScatter(Op):
@@ -77,51 +94,28 @@ class PoolScatter(Op):
     @staticmethod
     def forward(ctx, grad, winner, geometry):
         ctx.winner, ctx.geometry = winner, geometry
-        g = grad._data
-        (kh, kw), (oh, ow) = geometry.kernel, geometry.out
-        covered = geometry.tiled and geometry.padded == (oh * kh, ow * kw)
-        # tiling windows that cover the padded extent write every element exactly once
-        out = (np.empty if covered else np.zeros)(g.shape[:-2] + geometry.padded, dtype=g.dtype)
-        # g * hit is the fast form of where(hit, g, 0); it differs only for inf/nan in g
-        finite = bool(np.isfinite(g.max()) and np.isfinite(g.min())) if g.size else True
-        zero = np.zeros((), dtype=g.dtype)
-        for k, window in geometry.offsets():
-            hit = winner == k
-            if geometry.tiled:
-                if finite:
-                    np.multiply(g, hit, out=out[window])
-                else:
-                    out[window] = np.where(hit, g, zero)
-            else:
-                out[window] += g * hit if finite else np.where(hit, g, zero)
-        return np.ascontiguousarray(geometry.crop(out))
+        return _scatter(grad._data, winner, geometry)
 
     @staticmethod
     def backward(ctx, grad):
+        if not grad_mode.STATE.enabled:
+            return const(PoolScatter.backward_array(ctx, grad._data)[0]), None, None
         return PoolGather.apply(grad, ctx.winner, ctx.geometry), None, None
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        return _gather(grad, ctx.winner, ctx.geometry), None, None
 
-def _winners(parts: list, values: np.ndarray, geometry: _Geometry) -> np.ndarray:
-    """The kernel offset torch's CPU kernel picks in every window: the first maximum in
-    row-major order; the last NaN if there is one; for a window with no value above -inf, its
-    first offset inside the input."""
-    winner = np.zeros(values.shape, dtype=np.int16)
-    for k in range(len(parts) - 1, -1, -1):  # backwards, so the first equal offset stays
-        equal = parts[k] == values
-        winner *= ~equal
-        winner += equal * np.int16(k)
-    if np.isnan(values.max()):
-        for k, part in enumerate(parts):
-            winner = np.where(np.isnan(part), np.int16(k), winner)
-    if values.min() == -np.inf:
-        kw = geometry.kernel[1]
-        (oh, ow), (sh, sw), (ph, pw), (dh, dw) = (geometry.out, geometry.stride,
-                                                  geometry.padding, geometry.dilation)
-        first_row = np.maximum(0, -((np.arange(oh) * sh - ph) // dh))
-        first_col = np.maximum(0, -((np.arange(ow) * sw - pw) // dw))
-        first = (first_row[:, None] * kw + first_col[None, :]).astype(np.int16)
-        winner = np.where(values == -np.inf, first, winner)
-    return winner
+
+def _first_inside(geometry) -> np.ndarray:
+    """Per output position, the first kernel offset inside the unpadded input (the winner of a
+    window without any value above -inf)."""
+    kw = geometry.kernel[1]
+    (oh, ow), (sh, sw), (ph, pw), (dh, dw) = (geometry.out, geometry.stride,
+                                              geometry.padding, geometry.dilation)
+    first_row = np.maximum(0, -((np.arange(oh) * sh - ph) // dh))
+    first_col = np.maximum(0, -((np.arange(ow) * sw - pw) // dw))
+    return (first_row[:, None] * kw + first_col[None, :]).astype(np.int16)
 
 
 class MaxPool2D(Op):
@@ -131,11 +125,9 @@ class MaxPool2D(Op):
     @staticmethod
     def forward(ctx, x, geometry, with_indices):
         xp = geometry.pad(x._data, -np.inf)
-        parts = [xp[window] for _, window in geometry.offsets()]
-        values = parts[0].copy()
-        for part in parts[1:]:
-            np.maximum(values, part, out=values)
-        winner = _winners(parts, values, geometry)
+        values, winner = kernels.max_pool2d_forward(xp, geometry.kernel, geometry.stride,
+                                                    geometry.dilation, geometry.out,
+                                                    _first_inside(geometry))
         ctx.winner, ctx.geometry = winner, geometry
         if not with_indices:
             return values
@@ -154,7 +146,15 @@ class MaxPool2D(Op):
     def backward(ctx, grad, grad_indices=None):
         if grad is None:
             return None, None, None
+        if not grad_mode.STATE.enabled:
+            return const(MaxPool2D.backward_array(ctx, grad._data)[0]), None, None
         return PoolScatter.apply(grad, ctx.winner, ctx.geometry), None, None
+
+    @staticmethod
+    def backward_array(ctx, grad, grad_indices=None):
+        if grad is None:
+            return None, None, None
+        return _scatter(grad, ctx.winner, ctx.geometry), None, None
 
     def _free_extra(self) -> None:
         self.winner = None

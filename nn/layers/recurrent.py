@@ -14,7 +14,7 @@ import warnings
 
 import autograd
 from autograd import Tensor
-from autograd.ops.fused import lstm_gates, lstm_sequence
+from autograd.ops.fused import lstm_gates, lstm_layer
 
 from .. import functional as F
 from .. import init
@@ -275,9 +275,9 @@ class RNNBase(Module):
         # GRU keeps b_hh inside the reset gate's product; the others fold both biases in here
         bias = b_ih if (is_gru or b_ih is None) else b_ih + b_hh
         if self.mode == "LSTM" and w_hr_t is None and masks is None and not reverse:
-            # the whole layer as one node: BPTT with one W_hh gradient GEMM (autograd.ops.fused)
-            out, h, c = lstm_sequence(_linear(x, w_ih.t(), bias),
-                                      getattr(self, "weight_hh" + suffix), h, c)
+            # the whole layer as one node: the input projection of all steps as one GEMM, the
+            # time loop, BPTT with one GEMM per weight gradient (autograd.ops.fused)
+            out, h, c = lstm_layer(x, w_ih, getattr(self, "weight_hh" + suffix), b_ih, b_hh, h, c)
             return h, c, out
         projected = _linear(x, w_ih.t(), bias).unbind(0)
         order = range(len(projected) - 1, -1, -1) if reverse else range(len(projected))

@@ -1,6 +1,12 @@
 """Op cases for the fused ops (softmax, log_softmax, class-index cross-entropy, layer_norm)."""
 
-from autograd.ops.fused import cross_entropy_indices, linear, lstm_gates, lstm_sequence
+from autograd.ops.fused import (
+    cross_entropy_indices,
+    linear,
+    lstm_gates,
+    lstm_layer,
+    lstm_sequence,
+)
 from tests.helpers.optable import OpCase
 
 
@@ -24,6 +30,10 @@ def _lstm_sequence_reference(L, xp, w_hh, h, c):
         h, c = _lstm_reference(L, x_t + h @ w_hh.t(), c)
         outputs.append(h)
     return L.stack(outputs, 0), h, c
+
+
+def _lstm_layer_reference(L, x, w_ih, w_hh, b_ih, b_hh, h, c):
+    return _lstm_sequence_reference(L, x @ w_ih.t() + b_ih + b_hh, w_hh, h, c)
 
 
 CASES = [
@@ -61,4 +71,12 @@ CASES = [
            [(1, 3, 4), (4, 1), (3, 1), (3, 1)],
            torch_fn=lambda L, x, w, h, c: _lstm_sequence_reference(L, x, w, h, c)[0]),
     OpCase("fused-layer-norm-no-lead", lambda L, a, w: L.layer_norm(a, (4,), w), [(4,), (4,)]),
+    OpCase("fused-lstm-layer", lambda L, *a: lstm_layer(*a),
+           [(3, 2, 5), (8, 5), (8, 2), (8,), (8,), (2, 2), (2, 2)],
+           torch_fn=_lstm_layer_reference),
+    OpCase("fused-lstm-layer-no-bias-h-only",
+           lambda L, x, wi, wh, h, c: lstm_layer(x, wi, wh, None, None, h, c)[1],
+           [(2, 3, 2), (4, 2), (4, 1), (3, 1), (3, 1)],
+           torch_fn=lambda L, x, wi, wh, h, c: _lstm_sequence_reference(
+               L, x @ wi.t(), wh, h, c)[1]),
 ]

@@ -37,3 +37,13 @@ def _pool_grad(L, x):
 
 
 CASES.append(OpCase("max_pool2d-grad", _pool_grad, [(1, 2, 4, 5)], domain="distinct"))
+
+
+def _pool_grad_grad(L, x):
+    """The gradient of a loss on the pooling gradient: differentiating PoolScatter records
+    PoolGather, so this graph holds both adjoints."""
+    g = _pool_grad(L, x)
+    return L.autograd.grad((g * g).sum(), x, create_graph=True)[0]
+
+
+CASES.append(OpCase("max_pool2d-grad-grad", _pool_grad_grad, [(1, 2, 4, 5)], domain="distinct"))

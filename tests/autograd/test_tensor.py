@@ -19,6 +19,17 @@ def test_tensor_infers_dtypes_like_torch():
     assert tensor(3).dtype == autograd.int64 and tensor(3).shape == ()
 
 
+def test_numpy_scalars_keep_their_dtype_like_torch():
+    # np.float64 subclasses Python float, yet torch keeps float64 for it (and float32 for
+    # np.float32, int32 for np.int32)
+    assert tensor(np.float64(1.5)).dtype == autograd.float64
+    assert tensor(np.float32(1.5)).dtype == autograd.float32
+    assert tensor(np.int32(3)).dtype == autograd.int32
+    torch = need_torch()
+    for value in (np.float64(1.5), np.float32(1.5), np.int32(3), np.bool_(True)):
+        assert tensor(value).dtype.name == str(torch.tensor(value).dtype).replace("torch.", "")
+
+
 def test_metadata():
     x = autograd.zeros(2, 3, 4)
     assert x.shape == (2, 3, 4) and x.size() == (2, 3, 4) and x.size(-1) == 4
