@@ -117,8 +117,6 @@ class Function:
     backward_array = None
     # True while the forward of a call that will be recorded runs: only then is saving needed
     _recording = False
-    # True when an array was saved (a built-in op's output is saved as its array)
-    _saves_array = False
 
     # ----------------------------------------------------------------- ctx API
     def save_for_backward(self, *tensors) -> None:
@@ -127,15 +125,13 @@ class Function:
             self._saved = tensors
             # versions are kept only when one is not 0 (rare): a saved tensor at version 0 that
             # is found at another version in backward was modified in place
-            versions = None
             for t in tensors:
-                if isinstance(t, Tensor):
-                    if t._version:
-                        versions = [u._version if isinstance(u, Tensor) else 0 for u in tensors]
-                elif isinstance(t, (np.ndarray, np.generic)):
-                    self._saves_array = True    # maybe the output: see _link_output
-            if versions is not None or self._saved_versions is not None:
-                self._saved_versions = versions
+                if isinstance(t, Tensor) and t._version:
+                    self._saved_versions = [
+                        u._version if isinstance(u, Tensor) else 0 for u in tensors]
+                    return
+            if self._saved_versions is not None:
+                self._saved_versions = None
 
     @property
     def saved_tensors(self) -> tuple:
@@ -311,8 +307,15 @@ class Function:
             return _new_tensor(data)
         result = _new_tensor(data, True, ctx)
         ctx.output_meta = ((data.shape, data.dtype),)
-        if ctx._saved is not None and (ctx._saves_array or not cls._builtin):
-            ctx._link_output(out, data, result)
+        saved = ctx._saved
+        if saved is not None:
+            if not cls._builtin:
+                ctx._link_output(out, data, result)
+            else:
+                for item in saved:
+                    if item is out:  # a built-in op saved the array it returns
+                        ctx._link_output(out, data, result)
+                        break
         if ctx._non_differentiable:
             if any(o is out for o in ctx._non_differentiable):
                 result.requires_grad = False

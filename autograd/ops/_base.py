@@ -14,7 +14,7 @@ try:  # numpy >= 2 keeps its floating-point error state in a context variable
     with np.errstate(all="ignore"):
         _FP_QUIET = _FP_STATE.get()
 except ImportError:  # older numpy: the public (slower) context manager
-    _FP_STATE = None
+    _FP_STATE = _FP_QUIET = None
 
 
 def quietly(fn, *args):

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import Tensor
-from ._base import Op, binary_operands, const, float_operand, quietly
+from ._base import _FP_QUIET, _FP_STATE, Op, binary_operands, const, float_operand, quietly
 from ._names import named
 from ._support import alias, direct_write_ok, inplace, not_implemented, write_out
 from .shape import sum_array_to_shape, sum_to_shape
@@ -119,9 +119,19 @@ class Mul(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        if type(b) is float and -1.0 <= b <= 1.0 and b != 0.0:  # no overflow, no inf * 0
-            return np.multiply(a._data, b)
-        return quietly(np.multiply, _d(a), _d(b))  # inf * 0 in masked gradients: no warning
+        ad = a._data if isinstance(a, Tensor) else a
+        bd = b._data if isinstance(b, Tensor) else b
+        if type(bd) is float and -1.0 <= bd <= 1.0 and bd != 0.0:  # no overflow, no inf * 0
+            return np.multiply(ad, bd)
+        if _FP_STATE is None:
+            return quietly(np.multiply, ad, bd)
+        # quietly(), inlined on the hottest op: inf * 0 in masked gradients and overflow to inf
+        # are silent, as in torch
+        token = _FP_STATE.set(_FP_QUIET)
+        try:
+            return np.multiply(ad, bd)
+        finally:
+            _FP_STATE.reset(token)
 
     @staticmethod
     def backward(ctx, grad):

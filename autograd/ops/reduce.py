@@ -287,6 +287,13 @@ class Var(Op):
         centered = x - mean(x, ctx.axes, keepdim=True)
         return g * centered * (2.0 / ctx.denom if ctx.denom > 0 else math.nan), None, None, None
 
+    @staticmethod
+    def backward_array(ctx, grad):
+        (x,) = ctx.saved_arrays
+        g = grad if ctx.keepdim else grad.reshape(_kept_shape(x.shape, ctx.axes))
+        centered = x - x.mean(axis=ctx.axes, keepdims=True) if x.size else x  # no warning
+        return g * centered * (2.0 / ctx.denom if ctx.denom > 0 else math.nan), None, None, None
+
 
 def _correction(op: str, dim, unbiased, correction):
     if isinstance(dim, bool):  # var(input, unbiased) overload

@@ -97,7 +97,7 @@ HOT_ARRAY_OPS = {
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "Reciprocal", "Exp", "Log", "Sqrt", "Tanh",
     "Sigmoid", "Relu", "Gelu", "Silu", "Sum", "Mean", "Extremum", "LogSumExp", "SumToShape",
     "Expand", "Reshape", "Permute", "Cat", "Split", "GetItem", "IndexSelect", "Gather", "MatMul",
-    "Where", "Clamp", "Cast",
+    "Where", "Clamp", "Cast", "Var",
 }
 
 
