@@ -7,9 +7,7 @@ from .errors import LoadError, WeightsOnlyError
 from .native import save_native
 from .safetensors import load_safetensors, safetensors_metadata, save_safetensors
 
-UnpicklingError = WeightsOnlyError
-
-__all__ = ["LoadError", "UnpicklingError", "WeightsOnlyError", "add_safe_globals",
+__all__ = ["LoadError", "WeightsOnlyError", "add_safe_globals",
            "clear_safe_globals", "get_safe_globals", "get_unsafe_globals_in_checkpoint", "load",
            "load_safetensors", "safe_globals", "safetensors_metadata", "save", "save_native",
            "save_safetensors"]
