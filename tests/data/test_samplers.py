@@ -139,3 +139,35 @@ def test_distributed_sampler_in_a_loader_and_errors():
         D.DistributedSampler(ds, num_replicas=2, rank=2)
     with pytest.raises(ValueError, match="process group"):
         D.DistributedSampler(ds)
+
+
+# ---------------------------------------------------------------- worker base seed
+
+def test_loading_draws_nothing_beyond_the_sampler():
+    """The workers' base seed comes from a copy of the generator, so the random stream (and with
+    it every shuffle and model init) is the same for any num_workers, and as before workers."""
+    autograd.manual_seed(0)
+    expected = autograd.rand(4).tolist()
+    for workers in (0, 2):
+        autograd.manual_seed(0)
+        list(D.DataLoader(list(range(6)), batch_size=2, num_workers=workers))
+        assert autograd.rand(4).tolist() == expected
+
+
+def test_worker_base_seed_is_new_every_epoch_and_follows_manual_seed():
+    def seed_of(_):
+        return D.get_worker_info().seed
+
+    autograd.manual_seed(5)
+    loader = D.DataLoader(list(range(2)), batch_size=None, num_workers=1,
+                          collate_fn=seed_of)
+    first, second = list(loader), list(loader)
+    assert first != second  # nothing else drew between the epochs: still new seeds
+    autograd.manual_seed(5)
+    again = D.DataLoader(list(range(2)), batch_size=None, num_workers=1, collate_fn=seed_of)
+    assert list(again) == first
+    from autograd.utils.data.dataloader import _worker_base_seed
+
+    base = _worker_base_seed(autograd.Generator().manual_seed(1))
+    # not the seed a RandomSampler draws from the same state: worker 0 must not replay its stream
+    assert base != int(autograd.Generator().manual_seed(1).rng.integers(0, 2**63 - 1))

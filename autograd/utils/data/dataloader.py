@@ -11,6 +11,7 @@ collected (kept across epochs with ``persistent_workers=True``).
 from __future__ import annotations
 
 import atexit
+import copy
 import itertools
 import math
 import multiprocessing
@@ -20,12 +21,14 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
-from ...random import Generator
+import numpy as np
+
+from ...random import Generator, default_generator
 from ._utils import fetch, worker
 from ._utils.collate import default_collate, default_convert
 from ._utils.worker import get_worker_info
 from .dataset import Dataset, IterableDataset
-from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, _random_int64
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 __all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info"]
 
@@ -53,6 +56,28 @@ class _InfiniteConstantSampler(Sampler):
     def __iter__(self) -> Iterator[None]:
         while True:
             yield None
+
+
+def _worker_base_seed(generator: Generator | None) -> int:
+    """The workers' base seed for a new iterator: deterministic under ``manual_seed``, new for
+    every iterator, and drawn from a copy of ``generator`` (the default one if None).
+
+    torch draws it from the generator itself; drawing from a copy leaves the stream the sampler
+    and the model use exactly as it is without workers (and as it was before workers existed), so
+    shuffles and results do not depend on ``num_workers``. A count of iterators started from the
+    same generator state makes epochs that draw nothing else still get new seeds; reseeding
+    (a new state object) restarts the count, so ``manual_seed`` reproduces the seeds.
+    """
+    g = generator if generator is not None else default_generator
+    rng = g.rng
+    state = repr(rng.bit_generator.state)
+    last = g.__dict__.get("_worker_seed_uses")
+    uses = last[2] + 1 if last is not None and last[0] is rng and last[1] == state else 0
+    g._worker_seed_uses = (rng, state, uses)
+    draw = int(copy.deepcopy(rng).integers(0, 2**63 - 1))
+    # mixed, so that no worker's seed equals a seed the sampler draws from the same state
+    mixed = np.random.SeedSequence([draw, uses, 0x5EED]).generate_state(2, np.uint64)
+    return int(mixed[0]) >> 1
 
 
 def _cpu_count() -> int:
@@ -244,9 +269,7 @@ class _BaseDataLoaderIter:
         self._timeout = loader.timeout
         self._collate_fn = loader.collate_fn
         self._sampler_iter = iter(self._index_sampler)
-        # drawn for every iterator, as torch does, so the random stream does not depend on
-        # num_workers
-        self._base_seed = _random_int64(loader.generator)
+        self._base_seed = _worker_base_seed(loader.generator)
         self._persistent_workers = loader.persistent_workers
         self._num_yielded = 0
 
