@@ -152,10 +152,9 @@ def test_bfloat16_gradients_match_torch():
 
 @pytest.mark.parametrize("op", ["softmax", "log_softmax", "layer_norm", "gelu", "mean", "exp",
                                 "matmul", "linear", "conv1d", "cross_entropy"])
-def test_bfloat16_ops_keep_bfloat16_like_torch(op):
+def test_bfloat16_ops_keep_bfloat16_like_torch(op, rng):
     import nn.functional as AF
     TF = torch.nn.functional
-    rng = np.random.default_rng(0)
     xv, wv = rng.standard_normal((4, 8)), rng.standard_normal((3, 8))
     kv = rng.standard_normal((2, 4, 3))
 

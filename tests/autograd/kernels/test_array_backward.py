@@ -16,7 +16,7 @@ import pytest
 import autograd
 from autograd import kernels
 from autograd.ops import conv, fused, pooling
-from tests.autograd import cases_conv, cases_fused, cases_pooling
+from tests.autograd.ops import cases_conv, cases_fused, cases_pooling
 
 ARRAY_OPS = [cls for mod in (conv, fused, pooling) for cls in vars(mod).values()
              if isinstance(cls, type) and "backward_array" in vars(cls)]

@@ -53,9 +53,8 @@ def test_every_truncation_gives_a_clear_error(writer):
 
 
 @pytest.mark.parametrize("writer", ["torch", "legacy", "ours", "native"])
-def test_byte_flips_load_or_give_a_clear_error(writer):
+def test_byte_flips_load_or_give_a_clear_error(writer, rng):
     data = _checkpoint_bytes(writer)
-    rng = np.random.default_rng(0)
     for position in rng.integers(0, len(data), size=400):
         damaged = bytearray(data)
         damaged[position] ^= int(rng.integers(1, 256))

@@ -133,7 +133,7 @@ def test_audit_graph_names_the_broken_op_and_its_line(data):
     assert not report.passed
     wrong = report.first_wrong
     assert wrong.op == "SquareWrongBackwardBackward"
-    assert "test_gradient_checks.py" in wrong.where
+    assert "test_checks.py" in wrong.where
     assert "h = self.square.apply(h)" in wrong.where
     others = [r for r in report.rows if r is not wrong]
     assert others and all(r.status in ("fine", "look closer") for r in others)

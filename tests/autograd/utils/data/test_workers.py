@@ -5,6 +5,7 @@ start methods, and real overlap of slow item loading."""
 import gc
 import multiprocessing
 import os
+import pathlib
 import random
 import time
 
@@ -14,7 +15,7 @@ import pytest
 import autograd
 from autograd.utils import data as D
 from autograd.utils.data._utils import worker as W
-from tests.data.worker_datasets import (
+from tests.autograd.utils.data.worker_datasets import (
     FailsAt,
     Range,
     Slow,
@@ -375,7 +376,7 @@ def _wait_gone(pids, seconds=5.0):
 _EXIT_SCRIPT = """
 import os, signal, sys
 from autograd.utils import data as D
-from tests.data.worker_datasets import Squares
+from tests.autograd.utils.data.worker_datasets import Squares
 persistent = D.DataLoader(Squares(8), batch_size=2, num_workers=2, persistent_workers=True)
 list(persistent)
 half_done = iter(D.DataLoader(Squares(40), batch_size=2, num_workers=2))
@@ -394,7 +395,7 @@ def test_no_worker_outlives_the_main_process(how):
     import subprocess
     import sys
 
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    root = str(pathlib.Path(__file__).resolve().parents[4])
     proc = subprocess.run([sys.executable, "-c", _EXIT_SCRIPT, how], capture_output=True,
                           text=True, timeout=60, cwd=root, env={**os.environ, "PYTHONPATH": root})
     pids = [int(p) for p in proc.stdout.split()]

@@ -11,7 +11,7 @@ import pytest
 import autograd
 import autograd.ops
 from autograd.ops._base import Op
-from tests.autograd import cases_core
+from tests.autograd.ops import cases_core
 from tests.helpers.optable import (
     check_array_backward,
     check_float32,
@@ -23,11 +23,11 @@ from tests.helpers.torch_ref import need_torch
 
 
 def _load_cases():
-    """Every CASES list in tests/autograd/cases_*.py."""
+    """Every CASES list in tests/autograd/ops/cases_*.py."""
     here = pathlib.Path(__file__).parent
     cases = []
     for path in sorted(here.glob("cases_*.py")):
-        cases.extend(importlib.import_module(f"tests.autograd.{path.stem}").CASES)
+        cases.extend(importlib.import_module(f"tests.autograd.ops.{path.stem}").CASES)
     return cases
 
 

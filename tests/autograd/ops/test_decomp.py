@@ -8,12 +8,9 @@ import numpy as np
 import pytest
 
 import autograd
-from tests.helpers.torch_ref import need_torch, torch
+from tests.helpers.torch_ref import torch
 
-
-@pytest.fixture(autouse=True)
-def _torch():
-    need_torch()
+pytestmark = pytest.mark.usefixtures("torch_ref")  # every test here compares with torch
 
 
 def both(fn, *arrays):

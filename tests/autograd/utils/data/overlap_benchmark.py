@@ -1,8 +1,8 @@
 """How much worker processes overlap slow item loading: 100 items that each sleep 20 ms (standing
 in for decoding or augmentation), batches of 10, for several ``num_workers``.
 
-    PYTHONPATH=$PWD python -m tests.data.overlap_benchmark          # this library
-    PYTHONPATH=$PWD python -m tests.data.overlap_benchmark --torch  # the same loop under torch
+    PYTHONPATH=$PWD python -m tests.autograd.utils.data.overlap_benchmark          # this library
+    PYTHONPATH=$PWD python -m tests.autograd.utils.data.overlap_benchmark --torch  # under torch
 
 Sleeping does not need a core, so even 4 workers on a 2-core machine speed it up; the tested
 bound lives in test_workers.py::test_slow_items_overlap_across_workers.

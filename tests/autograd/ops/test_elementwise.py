@@ -27,8 +27,7 @@ from autograd.ops import _special, activation
     (lambda p, g: p.clamp_(min=g), lambda p, g: np.maximum(p, g)),
     (lambda p, g: p.abs().sqrt_(), lambda p, g: np.sqrt(np.abs(p))),
 ])
-def test_optimizer_updates_write_into_the_parameter_array(call, expected):
-    rng = np.random.default_rng(0)
+def test_optimizer_updates_write_into_the_parameter_array(call, expected, rng):
     p0, g0 = rng.uniform(1, 2, (3, 4)).astype(np.float32), rng.uniform(1, 2, (3, 4))
     p = autograd.tensor(p0, requires_grad=True)
     g = autograd.tensor(g0.astype(np.float32))

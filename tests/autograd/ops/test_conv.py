@@ -15,8 +15,7 @@ GEOMETRIES = [
 
 
 @pytest.mark.parametrize("geometry", GEOMETRIES)
-def test_fold_is_the_adjoint_of_unfold(geometry):
-    rng = np.random.default_rng(0)
+def test_fold_is_the_adjoint_of_unfold(geometry, rng):
     x = autograd.tensor(rng.standard_normal((2, 3, 7, 8)))
     cols = unfold(x, **geometry)
     y = autograd.tensor(rng.standard_normal(cols.shape))
