@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from . import grad_mode
+from .ops.shape import sum_to_shape
 from .tensor import Tensor
 
 # While autograd.debug.detect_anomaly is active: ``hook(node, grads, multi)`` runs the node's
@@ -427,7 +428,6 @@ def _validate_user_grad(node, i: int, g, meta) -> Tensor:
             raise RuntimeError(
                 f"Function {node.name()} returned an invalid gradient at index {i} - got "
                 f"{list(g.shape)} but expected shape compatible with {list(shape)}")
-        from .ops.shape import sum_to_shape
         g = sum_to_shape(g, shape)
     if g.dtype != dtype:
         g = g.to(dtype)

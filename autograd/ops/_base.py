@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
+from ..creation import as_array
 from ..function import Function
 from ..tensor import Tensor
 
@@ -45,8 +46,6 @@ def to_tensor(x, dtype=None) -> Tensor:
     """Tensors pass through; arrays, lists and numbers become constant tensors."""
     if isinstance(x, Tensor):
         return x
-    from ..creation import as_array
-
     return Tensor._make(np.asarray(as_array(x, dtype)), False, None)
 
 

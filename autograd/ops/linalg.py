@@ -16,6 +16,7 @@ import numpy as np
 from ..tensor import Tensor
 from ._base import Op, const, quietly
 from ._names import named
+from .elementwise import where
 from .shape import reshape, squeeze, sum_array_to_shape, sum_to_shape, transpose, unsqueeze
 
 
@@ -217,7 +218,6 @@ def _scaled_sum(op: str, input: Tensor, product: Tensor, beta, alpha) -> Tensor:
         if not input.requires_grad:
             return scaled
         # input's values (NaN included) are ignored, but it still gets a (zero) gradient
-        from .elementwise import where
         return scaled + where(const(np.zeros((), np.bool_)), input, 0.0)
     return scaled + (input if beta == 1 else input * beta)
 

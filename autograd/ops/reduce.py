@@ -19,7 +19,7 @@ from .. import dtypes
 from ..tensor import Tensor
 from ._base import Op, const, norm_dim, norm_dims
 from ._names import named
-from .elementwise import where
+from .elementwise import maximum, minimum, where
 from .shape import _accepts_axis, expand, flip, reshape
 
 # ---------------------------------------------------------------- helpers
@@ -428,8 +428,7 @@ def _arg_extreme(data: np.ndarray, axis: int, largest: bool) -> np.ndarray:
 def _extreme(op: str, largest: bool, input: Tensor, dim=None, keepdim: bool = False):
     _check_tensor(input, op)
     if isinstance(dim, Tensor):  # torch.max(a, b): the elementwise maximum
-        from . import elementwise
-        return getattr(elementwise, "maximum" if largest else "minimum")(input, dim)
+        return (maximum if largest else minimum)(input, dim)
     if dim is None:
         _check_nonempty(input, tuple(range(input.ndim)), op, False)
         return named(Extremum.apply(input, tuple(range(input.ndim)), False, op),

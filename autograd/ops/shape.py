@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from .. import dtypes, grad_mode
 from ..tensor import Tensor
 from ._base import Op, norm_dim
 from ._names import named
@@ -158,7 +159,6 @@ def view(input: Tensor, *shape) -> Tensor:
     """The same data in a new shape (torch.Tensor.view); view(dtype) reinterprets the bytes
     (no gradient), the last dim scaling with the item size."""
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list, np.integer, Tensor)):
-        from .. import dtypes
 
         dtype = dtypes.as_dtype(shape[0])
         a = input._data
@@ -475,8 +475,6 @@ def cat(tensors, dim: int = 0) -> Tensor:
 
     Dtypes are promoted like torch; 1-D empty tensors are skipped (torch's legacy rule).
     """
-    from .. import dtypes
-
     tensors = _tensor_list(tensors, "cat")
     if not tensors:
         raise ValueError("cat(): expected a non-empty list of Tensors")
@@ -1138,8 +1136,6 @@ def broadcast_tensors(*tensors) -> tuple:
 
 def block_diag(*tensors) -> Tensor:
     """A block-diagonal matrix of 0-, 1- or 2-D tensors (torch.block_diag)."""
-    from .. import dtypes
-
     tensors = _tensor_list(tensors, "block_diag")
     mats = []
     for i, t in enumerate(tensors):
@@ -1175,8 +1171,6 @@ def cartesian_prod(*tensors) -> Tensor:
 
 
 def _triangle_indices(row: int, col: int, offset: int, upper: bool, dtype) -> Tensor:
-    from .. import dtypes
-
     mask = (np.triu if upper else np.tril)(np.ones((row, col), bool), offset)
     r, c = np.nonzero(mask)
     return _const(np.stack([r, c]).astype(dtypes.as_dtype(dtype or dtypes.int64)))
@@ -1228,8 +1222,6 @@ def _writes_out(fn):
         result = fn(*args, **kwargs)
         if out is None:
             return result
-        from .. import grad_mode
-
         if grad_mode.STATE.enabled and (result.requires_grad or out.requires_grad):
             raise RuntimeError(f"{fn.__name__}(): functions with out=... arguments don't support "
                                f"automatic differentiation, but one of the arguments requires "

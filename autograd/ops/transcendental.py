@@ -16,6 +16,7 @@ from . import _special
 from ._base import Op, const, float_operand, quietly
 from ._support import direct_write_ok, inplace, not_implemented, write_out
 from .elementwise import _float_binary, where
+from .elementwise import pow as power
 from .shape import sum_to_shape
 
 _QUIET = {"divide": "ignore", "invalid": "ignore", "over": "ignore", "under": "ignore"}
@@ -634,8 +635,6 @@ def rad2deg(input: Tensor, *, out=None) -> Tensor:
 
 def float_power(input, exponent, *, out=None) -> Tensor:
     """input ** exponent computed in float64 (torch.float_power)."""
-    from .elementwise import pow as power
-
     def f64(x):
         return x.to(np.float64) if isinstance(x, Tensor) else float(x)
 
