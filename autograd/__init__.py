@@ -197,7 +197,13 @@ def __getattr__(name: str):
 
     if name in ("nn", "optim"):
         return importlib.import_module(name)
-    spellings = importlib.import_module("nn.functional.torch_spellings")
+    missing = AttributeError(f"module 'autograd' has no attribute '{name}'")
+    if name.startswith("__"):  # protocol probes (pickle, inspect, copy) never mean a torch op
+        raise missing
+    try:
+        spellings = importlib.import_module("nn.functional.torch_spellings")
+    except ImportError:  # nn itself still importing, or absent: a plain missing attribute
+        raise missing from None
     if name in spellings.__all__:
         return getattr(spellings, name)
-    raise AttributeError(f"module 'autograd' has no attribute '{name}'")
+    raise missing
