@@ -217,11 +217,6 @@ class Function:
         return self.__dict__.get("grad_fn_name") or self._node_name()
 
     @property
-    def _out_meta(self) -> tuple:
-        """The older name of ``output_meta``, still read by the drawing code."""
-        return self.output_meta
-
-    @property
     def next_functions(self) -> tuple:
         out = []
         for edge in self._edges:
