@@ -409,6 +409,52 @@ def _const(array) -> Tensor:
     return Tensor._make(np.asarray(array), False, None)
 
 
+def select(input: Tensor, dim: int, index: int) -> Tensor:
+    """The slice at ``index`` along ``dim``, removing that dim (torch.select)."""
+    if input._data.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = norm_dim(dim, input._data.ndim, "select")
+    size = input._data.shape[d]
+    index = int(index)
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {d}")
+    return input[(slice(None),) * d + (index,)]
+
+
+def ravel(input: Tensor) -> Tensor:
+    """The elements as a 1-D tensor (torch.ravel)."""
+    return reshape(input, (-1,))
+
+
+def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """narrow, copied (torch.narrow_copy)."""
+    return clone(narrow(input, dim, start, length))
+
+
+def broadcast_shapes(*shapes) -> tuple:
+    """The shape all ``shapes`` broadcast to (torch.broadcast_shapes)."""
+    shapes = [(s,) if isinstance(s, (int, np.integer)) else tuple(s) for s in shapes]
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        raise RuntimeError(f"broadcast_shapes: shapes {', '.join(str(list(s)) for s in shapes)} "
+                           f"cannot be broadcast together") from None
+
+
+def broadcast_tensors(*tensors) -> tuple:
+    """Expand every tensor to their common shape (torch.broadcast_tensors)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    tensors = _tensor_list(tensors, "broadcast_tensors")
+    try:
+        shape = tuple(np.broadcast_shapes(*(t._data.shape for t in tensors)))
+    except ValueError:
+        raise RuntimeError("broadcast_tensors: shapes " + ", ".join(
+            str(list(t.shape)) for t in tensors) + " cannot be broadcast together") from None
+    return tuple(expand(t, shape) for t in tensors)
+
+
 # ---------------------------------------------------------------- joining and splitting
 class Cat(Op):
     """Concatenate along ``dim``; its adjoint is Split with the inputs' sizes.
@@ -637,6 +683,75 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
     return Unbind.apply(input, d)
 
 
+def split_with_sizes(input: Tensor, split_sizes, dim: int = 0) -> tuple:
+    """Split into pieces of the listed sizes (torch.split_with_sizes)."""
+    return split(input, list(split_sizes), dim)
+
+
+def _direction_split(name: str, input: Tensor, sections, dim: int, min_dims: int) -> tuple:
+    if input._data.ndim < min_dims:
+        raise RuntimeError(f"torch.{name} requires a tensor with at least {min_dims} dimension, "
+                           f"but got a tensor with {input._data.ndim} dimensions!")
+    if isinstance(sections, (int, np.integer)):
+        size = input._data.shape[dim]
+        if sections == 0 or size % sections:
+            raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the "
+                               f"size of the dimension {size} is not divisible by the "
+                               f"split_size {sections}!")
+    return tensor_split(input, sections, dim)
+
+
+def hsplit(input: Tensor, sections) -> tuple:
+    """Split column-wise (dim 1; dim 0 for 1-D tensors) (torch.hsplit)."""
+    return _direction_split("hsplit", input, sections, 1 if input._data.ndim > 1 else 0, 1)
+
+
+def vsplit(input: Tensor, sections) -> tuple:
+    """Split row-wise along dim 0 (torch.vsplit)."""
+    return _direction_split("vsplit", input, sections, 0, 2)
+
+
+def dsplit(input: Tensor, sections) -> tuple:
+    """Split depth-wise along dim 2 (torch.dsplit)."""
+    return _direction_split("dsplit", input, sections, 2, 3)
+
+
+def block_diag(*tensors) -> Tensor:
+    """A block-diagonal matrix of 0-, 1- or 2-D tensors (torch.block_diag)."""
+    tensors = _tensor_list(tensors, "block_diag")
+    mats = []
+    for i, t in enumerate(tensors):
+        if t._data.ndim > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. "
+                               f"Input {i} has {t._data.ndim} dimensions")
+        mats.append(reshape(t, (1,) * (2 - t._data.ndim) + t._data.shape) if t._data.ndim < 2
+                    else t)
+    if not mats:
+        return _const(np.zeros((1, 0), dtypes.get_default_dtype()))
+    target = dtypes.result_type(*mats)
+    cols = sum(m._data.shape[1] for m in mats)
+    rows, left = [], 0
+    for m in mats:
+        r, c = m._data.shape
+        m = m if m._data.dtype == target else m.to(target)
+        rows.append(pad(m, (left, cols - left - c)))
+        left += c
+    return cat(rows, 0)
+
+
+def cartesian_prod(*tensors) -> Tensor:
+    """Every combination of elements of 1-D tensors, one per row (torch.cartesian_prod)."""
+    tensors = _tensor_list(tensors, "cartesian_prod")
+    for t in tensors:
+        if t._data.ndim != 1:
+            raise RuntimeError(f"cartesian_prod: Expect a 1D vector, but got shape "
+                               f"{list(t.shape)}")
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([reshape(g, (-1,)) for g in grids], 1)
+
+
 # ---------------------------------------------------------------- reordering
 class Flip(Op):
     """Reverse along ``dims`` (a copy, as in torch); its own adjoint."""
@@ -730,6 +845,28 @@ def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size "
                            f"({size}).")
     return input[(slice(None),) * d + (slice(start, start + length),)]
+
+
+def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:
+    """Rotate by 90 degrees k times in the plane of ``dims`` (torch.rot90)."""
+    dims = list(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    nd = input._data.ndim
+    if nd < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {nd}")
+    d0, d1 = norm_dim(dims[0], nd, "rot90"), norm_dim(dims[1], nd, "rot90")
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} "
+                           f"and dim1 = {dims[1]}")
+    k %= 4
+    if k == 1:
+        return transpose(flip(input, (d1,)), d0, d1)
+    if k == 2:
+        return flip(input, (d0, d1))
+    if k == 3:
+        return flip(transpose(input, d0, d1), (d1,))
+    return clone(input)
 
 
 # ---------------------------------------------------------------- triangles and diagonals
@@ -829,6 +966,29 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     if input._data.ndim == 2:
         return Diagonal.apply(input, int(diagonal), 0, 1)
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input._data.ndim}D")
+
+
+def diagflat(input: Tensor, offset: int = 0) -> Tensor:
+    """A 2-D matrix with the flattened input on diagonal ``offset`` (torch.diagflat)."""
+    return diag_embed(reshape(input, (-1,)), offset, 0, 1)
+
+
+def _triangle_indices(row: int, col: int, offset: int, upper: bool, dtype) -> Tensor:
+    mask = (np.triu if upper else np.tril)(np.ones((row, col), bool), offset)
+    r, c = np.nonzero(mask)
+    return _const(np.stack([r, c]).astype(dtypes.as_dtype(dtype or dtypes.int64)))
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None,
+                 layout=None) -> Tensor:
+    """Row and column indices of the lower triangle, a (2, n) tensor (torch.tril_indices)."""
+    return _triangle_indices(row, col, offset, False, dtype)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None,
+                 layout=None) -> Tensor:
+    """Row and column indices of the upper triangle, a (2, n) tensor (torch.triu_indices)."""
+    return _triangle_indices(row, col, offset, True, dtype)
 
 
 # ---------------------------------------------------------------- padding
@@ -1025,167 +1185,6 @@ def atleast_3d(*tensors):
 def contiguous(input: Tensor, memory_format=None) -> Tensor:
     """Arrays are always usable as they are: returns ``input`` (torch.Tensor.contiguous)."""
     return input
-
-
-# ---------------------------------------------------------------- more views and joins
-def select(input: Tensor, dim: int, index: int) -> Tensor:
-    """The slice at ``index`` along ``dim``, removing that dim (torch.select)."""
-    if input._data.ndim == 0:
-        raise IndexError("select() cannot be applied to a 0-dim tensor.")
-    d = norm_dim(dim, input._data.ndim, "select")
-    size = input._data.shape[d]
-    index = int(index)
-    if not -size <= index < size:
-        raise IndexError(f"select(): index {index} out of range for tensor of size "
-                         f"{list(input.shape)} at dimension {d}")
-    return input[(slice(None),) * d + (index,)]
-
-
-def ravel(input: Tensor) -> Tensor:
-    """The elements as a 1-D tensor (torch.ravel)."""
-    return reshape(input, (-1,))
-
-
-def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:
-    """narrow, copied (torch.narrow_copy)."""
-    return clone(narrow(input, dim, start, length))
-
-
-def split_with_sizes(input: Tensor, split_sizes, dim: int = 0) -> tuple:
-    """Split into pieces of the listed sizes (torch.split_with_sizes)."""
-    return split(input, list(split_sizes), dim)
-
-
-def _direction_split(name: str, input: Tensor, sections, dim: int, min_dims: int) -> tuple:
-    if input._data.ndim < min_dims:
-        raise RuntimeError(f"torch.{name} requires a tensor with at least {min_dims} dimension, "
-                           f"but got a tensor with {input._data.ndim} dimensions!")
-    if isinstance(sections, (int, np.integer)):
-        size = input._data.shape[dim]
-        if sections == 0 or size % sections:
-            raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the "
-                               f"size of the dimension {size} is not divisible by the "
-                               f"split_size {sections}!")
-    return tensor_split(input, sections, dim)
-
-
-def hsplit(input: Tensor, sections) -> tuple:
-    """Split column-wise (dim 1; dim 0 for 1-D tensors) (torch.hsplit)."""
-    return _direction_split("hsplit", input, sections, 1 if input._data.ndim > 1 else 0, 1)
-
-
-def vsplit(input: Tensor, sections) -> tuple:
-    """Split row-wise along dim 0 (torch.vsplit)."""
-    return _direction_split("vsplit", input, sections, 0, 2)
-
-
-def dsplit(input: Tensor, sections) -> tuple:
-    """Split depth-wise along dim 2 (torch.dsplit)."""
-    return _direction_split("dsplit", input, sections, 2, 3)
-
-
-def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:
-    """Rotate by 90 degrees k times in the plane of ``dims`` (torch.rot90)."""
-    dims = list(dims)
-    if len(dims) != 2:
-        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
-    nd = input._data.ndim
-    if nd < 2:
-        raise RuntimeError(f"expected total dims >= 2, but got total dims = {nd}")
-    d0, d1 = norm_dim(dims[0], nd, "rot90"), norm_dim(dims[1], nd, "rot90")
-    if d0 == d1:
-        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} "
-                           f"and dim1 = {dims[1]}")
-    k %= 4
-    if k == 1:
-        return transpose(flip(input, (d1,)), d0, d1)
-    if k == 2:
-        return flip(input, (d0, d1))
-    if k == 3:
-        return flip(transpose(input, d0, d1), (d1,))
-    return clone(input)
-
-
-def diagflat(input: Tensor, offset: int = 0) -> Tensor:
-    """A 2-D matrix with the flattened input on diagonal ``offset`` (torch.diagflat)."""
-    return diag_embed(reshape(input, (-1,)), offset, 0, 1)
-
-
-def broadcast_shapes(*shapes) -> tuple:
-    """The shape all ``shapes`` broadcast to (torch.broadcast_shapes)."""
-    shapes = [(s,) if isinstance(s, (int, np.integer)) else tuple(s) for s in shapes]
-    try:
-        return tuple(np.broadcast_shapes(*shapes))
-    except ValueError:
-        raise RuntimeError(f"broadcast_shapes: shapes {', '.join(str(list(s)) for s in shapes)} "
-                           f"cannot be broadcast together") from None
-
-
-def broadcast_tensors(*tensors) -> tuple:
-    """Expand every tensor to their common shape (torch.broadcast_tensors)."""
-    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
-        tensors = tuple(tensors[0])
-    tensors = _tensor_list(tensors, "broadcast_tensors")
-    try:
-        shape = tuple(np.broadcast_shapes(*(t._data.shape for t in tensors)))
-    except ValueError:
-        raise RuntimeError("broadcast_tensors: shapes " + ", ".join(
-            str(list(t.shape)) for t in tensors) + " cannot be broadcast together") from None
-    return tuple(expand(t, shape) for t in tensors)
-
-
-def block_diag(*tensors) -> Tensor:
-    """A block-diagonal matrix of 0-, 1- or 2-D tensors (torch.block_diag)."""
-    tensors = _tensor_list(tensors, "block_diag")
-    mats = []
-    for i, t in enumerate(tensors):
-        if t._data.ndim > 2:
-            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. "
-                               f"Input {i} has {t._data.ndim} dimensions")
-        mats.append(reshape(t, (1,) * (2 - t._data.ndim) + t._data.shape) if t._data.ndim < 2
-                    else t)
-    if not mats:
-        return _const(np.zeros((1, 0), dtypes.get_default_dtype()))
-    target = dtypes.result_type(*mats)
-    cols = sum(m._data.shape[1] for m in mats)
-    rows, left = [], 0
-    for m in mats:
-        r, c = m._data.shape
-        m = m if m._data.dtype == target else m.to(target)
-        rows.append(pad(m, (left, cols - left - c)))
-        left += c
-    return cat(rows, 0)
-
-
-def cartesian_prod(*tensors) -> Tensor:
-    """Every combination of elements of 1-D tensors, one per row (torch.cartesian_prod)."""
-    tensors = _tensor_list(tensors, "cartesian_prod")
-    for t in tensors:
-        if t._data.ndim != 1:
-            raise RuntimeError(f"cartesian_prod: Expect a 1D vector, but got shape "
-                               f"{list(t.shape)}")
-    if len(tensors) == 1:
-        return tensors[0]
-    grids = meshgrid(*tensors, indexing="ij")
-    return stack([reshape(g, (-1,)) for g in grids], 1)
-
-
-def _triangle_indices(row: int, col: int, offset: int, upper: bool, dtype) -> Tensor:
-    mask = (np.triu if upper else np.tril)(np.ones((row, col), bool), offset)
-    r, c = np.nonzero(mask)
-    return _const(np.stack([r, c]).astype(dtypes.as_dtype(dtype or dtypes.int64)))
-
-
-def tril_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None,
-                 layout=None) -> Tensor:
-    """Row and column indices of the lower triangle, a (2, n) tensor (torch.tril_indices)."""
-    return _triangle_indices(row, col, offset, False, dtype)
-
-
-def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None,
-                 layout=None) -> Tensor:
-    """Row and column indices of the upper triangle, a (2, n) tensor (torch.triu_indices)."""
-    return _triangle_indices(row, col, offset, True, dtype)
 
 
 __all__ = ["sum_to_shape", "expand", "expand_as", "broadcast_to", "reshape", "view", "permute",
