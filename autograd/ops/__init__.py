@@ -16,10 +16,10 @@ __all__ = []
 def bind_modules(package: str, path, namespace: dict, public: list) -> None:
     """Import every public module of ``package``: put its ``METHODS`` onto Tensor and its
     ``__all__`` names into ``namespace`` (listed in ``public``); composite/ binds the same way."""
-    names = sorted(info.name for info in pkgutil.iter_modules(path)
-                   if not info.name.startswith("_"))
-    for name in names:
-        module = importlib.import_module(f"{package}.{name}")
+    modules = sorted(info.name for info in pkgutil.iter_modules(path)
+                     if not info.name.startswith("_"))
+    for module_name in modules:
+        module = importlib.import_module(f"{package}.{module_name}")
         for method, fn in getattr(module, "METHODS", {}).items():
             setattr(Tensor, method, fn)
         for name in getattr(module, "__all__", ()):
