@@ -138,6 +138,7 @@ def _worker_loop(is_iterable: bool, dataset, index_queue, result_queue, done_eve
                  worker_id: int, num_workers: int) -> None:
     """The body of worker process ``worker_id`` (see the module docstring)."""
     global _worker_info
+    parent = os.getppid()
     try:
         set_num_threads(1)
         seed = _seed_worker(base_seed, worker_id)
@@ -152,7 +153,6 @@ def _worker_loop(is_iterable: bool, dataset, index_queue, result_queue, done_eve
         except Exception:
             init_error = ExceptionWrapper(where=where)
         ended = False
-        parent = os.getppid()
         while os.getppid() == parent:
             try:
                 task = index_queue.get(timeout=STATUS_CHECK_INTERVAL)
@@ -188,6 +188,8 @@ def _worker_loop(is_iterable: bool, dataset, index_queue, result_queue, done_eve
             del data, task, index
     except KeyboardInterrupt:
         pass  # the main process gets it too and shuts the workers down
-    if done_event.is_set():
-        result_queue.cancel_join_thread()  # nobody reads any more: do not block exit on a flush
+    # nobody reads any more (shut down, or the parent died, maybe holding a shared lock): do not
+    # block this process's exit on flushing results; the parent check goes first, it takes no lock
+    if os.getppid() != parent or done_event.is_set():
+        result_queue.cancel_join_thread()
         result_queue.close()
